@@ -1,0 +1,145 @@
+"""ontology/ + corpus/ -> a new release (DESIGN.md, "Releases").
+
+Load every source file into its own named graph, validate with SHACL (a
+violation stops the build before anything is written), materialise the
+entailments into their own graph, write the store in a staging directory,
+and commit: the `current` switch is the last, atomic step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Quad, RdfFormat
+
+from kg import store as stores
+from kg import version
+from kg.config import Settings
+from kg.corpus import read_corpus
+from kg.errors import CorpusError, ValidationFailed
+from kg.iris import Iris
+from kg.progress import Progress
+from kg.reason import entailments
+from kg.release import Manifest, Release, Releases, new_release_id
+from kg.sources import SourceGraph, read_turtle_dir
+from kg.validate import validate
+from kg.vocab import EXTERNAL
+
+SHAPES_FILE = "shapes.ttl"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    ontology_dir: Path
+    corpus_dir: Path
+
+
+@dataclass
+class Loaded:
+    ontology: list[SourceGraph]
+    shapes: SourceGraph
+    corpus: list[SourceGraph]
+
+    @property
+    def data(self) -> list[SourceGraph]:
+        """What SHACL validates and the reasoner reads: all but the shapes."""
+        return [*self.ontology, *self.corpus]
+
+    @property
+    def sources(self) -> list[SourceGraph]:
+        return [*self.ontology, self.shapes, *self.corpus]
+
+
+def load(inputs: Inputs, iris: Iris, progress: Progress) -> Loaded:
+    with progress.step(f"reading ontology from {inputs.ontology_dir}") as step:
+        turtle = read_turtle_dir("ontology", inputs.ontology_dir, iris)
+        shapes = [s for s in turtle if s.name == SHAPES_FILE]
+        if not shapes:
+            raise CorpusError(inputs.ontology_dir, None, f"has no {SHAPES_FILE}")
+        ontology = [s for s in turtle if s.name != SHAPES_FILE]
+        step.done(f"{len(turtle)} files, {sum(len(s.triples) for s in turtle)} triples")
+    with progress.step(f"reading corpus from {inputs.corpus_dir}") as step:
+        corpus = read_corpus(inputs.corpus_dir, iris)
+        step.done(f"{len(corpus)} files, {sum(len(s.triples) for s in corpus)} triples")
+    return Loaded(ontology=ontology, shapes=shapes[0], corpus=corpus)
+
+
+def check(inputs: Inputs, iris: Iris, progress: Progress) -> Loaded:
+    """Load and validate; raises ValidationFailed naming file, resource and rule."""
+    loaded = load(inputs, iris, progress)
+    with progress.step("validating with SHACL") as step:
+        violations = validate(loaded.data, loaded.shapes, iris)
+        if violations:
+            step.done(f"{len(violations)} violation(s)")
+            raise ValidationFailed(violations)
+        step.done("conforms")
+    return loaded
+
+
+def _ontology_facts(loaded: Loaded, iris: Iris) -> dict[str, str]:
+    ontology = iris.ontology().value
+    facts = {"iri": ontology, "version": "", "version_iri": ""}
+    for source in loaded.ontology:
+        for t in source.triples:
+            if t.subject.value == ontology and t.predicate.value == EXTERNAL["owl"] + "versionInfo":
+                facts["version"] = t.object.value
+            if t.subject.value == ontology and t.predicate.value == EXTERNAL["owl"] + "versionIRI":
+                facts["version_iri"] = t.object.value
+    return facts
+
+
+def nquads_sha256(store) -> str:
+    """Checksum of the sorted N-Quads: equal for equal content, whatever the load order."""
+    lines = store.dump(format=RdfFormat.N_QUADS).splitlines()
+    digest = hashlib.sha256()
+    for line in sorted(lines):
+        digest.update(line + b"\n")
+    return digest.hexdigest()
+
+
+def build(settings: Settings, inputs: Inputs, progress: Progress, keep: int = 3) -> Release:
+    """Build and commit a release; on any failure the current release stays as it was."""
+    iris = Iris(settings.base_iri)
+    loaded = check(inputs, iris, progress)
+    with progress.step("reasoning (OWL 2 RL)") as step:
+        entailed = entailments(loaded.data)
+        step.done(f"{len(entailed)} entailed triples")
+    releases = Releases(settings.release_dir)
+    previous = releases.current().id if releases.exists() else None
+    with releases.stage() as stage:
+        with progress.step(f"writing store in {stage.path}") as step:
+            store = stores.create(stage.store_path)
+            quads = [q for s in loaded.sources for q in s.quads()]
+            graph = iris.graph("entailments")
+            quads += [Quad(t.subject, t.predicate, t.object, graph) for t in entailed]
+            store.bulk_extend(quads)
+            store.flush()
+            counts = stores.census(store, iris)
+            checksum = nquads_sha256(store)
+            del store  # close RocksDB before the directory is renamed
+            step.done(f"{counts['triples']} triples in {counts['graphs']} graphs")
+        manifest = Manifest(
+            release_id=new_release_id(checksum),
+            created_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            normgraph_version=version(),
+            base_iri=settings.base_iri,
+            ontology=_ontology_facts(loaded, iris),
+            counts=counts,
+            inputs=[
+                {"file": f"{kind}/{s.name}", "graph": s.graph.value, "sha256": s.sha256}
+                for kind, group in (
+                    ("ontology", [*loaded.ontology, loaded.shapes]),
+                    ("corpus", loaded.corpus),
+                )
+                for s in group
+            ],
+            checksums={"nquads_sha256": checksum},
+            previous=previous,
+        )
+        with progress.step("committing") as step:
+            release = stage.commit(manifest, keep=keep)
+            step.done(f"current -> {release.id}")
+    return release

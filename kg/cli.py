@@ -1,0 +1,256 @@
+"""The `normgraph` command. Thin: parse arguments, call one domain function,
+print. A NormgraphError becomes one line on stderr and exit status 1."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kg import version
+from kg.config import Settings, settings_help
+from kg.errors import NormgraphError
+from kg.formats import names
+from kg.progress import Progress, silent
+
+Handler = Callable[[argparse.Namespace], int | None]
+
+
+# ---------------------------------------------------------------- commands
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+    from kg.release import Releases
+
+    settings = _settings(args)
+    progress = silent() if args.quiet else Progress("build")
+    if args.if_missing and Releases(settings.release_dir).exists():
+        current = Releases(settings.release_dir).current()
+        progress.say(f"release {current.id} exists; nothing to do (--if-missing)")
+        return 0
+    release = build(settings, _inputs(args), progress, keep=args.keep)
+    print(release.id)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.build import check
+    from kg.iris import Iris
+
+    settings = _settings(args)
+    loaded = check(_inputs(args), Iris(settings.base_iri), Progress("validate"))
+    files = len(loaded.sources)
+    print(f"ok: {files} files conform to ontology/shapes.ttl")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg import formats, sparql
+    from kg.release import Releases
+    from kg.store import open_read_only
+
+    text = _query_text(args)
+    release = Releases(_settings(args).release_dir).current()
+    store = open_read_only(release)
+    result = sparql.run(store, text, release.manifest.base_iri)
+    name = args.format or ("ttl" if result.kind == "graph" else "tsv")
+    result.write(formats.by_name(name), sys.stdout.buffer)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg import formats
+    from kg.export import export
+    from kg.release import Releases
+    from kg.store import open_read_only
+
+    fmt = formats.by_name(args.format, formats.GRAPH, formats.DATASET)
+    release = Releases(_settings(args).release_dir).current()
+    store = open_read_only(release)
+    if args.output in (None, "-"):
+        export(store, fmt, sys.stdout.buffer, release.manifest.base_iri)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:  # never leave a half-written file under the real name
+            export(store, fmt, out, release.manifest.base_iri)
+        os.replace(tmp, target)
+    except OSError as error:
+        raise NormgraphError(f"cannot write {target}: {error.strerror}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"wrote {target} ({fmt.name}, {target.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from kg.release import Releases
+
+    release = Releases(_settings(args).release_dir).current()
+    m = release.manifest
+    if args.json:
+        print(m.to_json(), end="")
+        return 0
+    print(f"release    {m.release_id}")
+    print(f"path       {release.path}")
+    print(f"created    {m.created_at} by normgraph {m.normgraph_version}")
+    print(f"base IRI   {m.base_iri}")
+    print(f"ontology   {m.ontology.get('iri')} version {m.ontology.get('version')}")
+    print(f"inputs     {len(m.inputs)} files")
+    from kg.store import CENSUS
+
+    for key in ("triples", "graphs", *CENSUS):
+        print(f"{key:<11}{m.counts.get(key, 0):>9,}")
+    return 0
+
+
+# ---------------------------------------------------------------- helpers
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(
+        release_dir=getattr(args, "release_dir", None), base_iri=getattr(args, "base_iri", None)
+    )
+
+
+def _inputs(args: argparse.Namespace):
+    from kg.build import Inputs
+    from kg.embedded import corpus_dir, ontology_dir
+
+    return Inputs(
+        ontology_dir=Path(args.ontology) if args.ontology else ontology_dir(),
+        corpus_dir=Path(args.corpus) if args.corpus else corpus_dir(),
+    )
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    if (args.query is None) == (args.file is None):
+        raise NormgraphError("give the query either as an argument or with --file (not both)")
+    if args.query is not None:
+        return args.query
+    if args.file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(args.file).read_text(encoding="utf-8")
+    except OSError as error:
+        raise NormgraphError(f"cannot read query file {args.file}: {error.strerror}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="normgraph",
+        description="Knowledge graph and search over the law, norms and good practice on "
+        "racial discrimination and the protection of minorities.",
+        epilog="settings (environment variables):\n" + settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"normgraph {version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    release_dir = argparse.ArgumentParser(add_help=False)
+    release_dir.add_argument(
+        "--release-dir",
+        metavar="DIR",
+        help="release root (default: $NORMGRAPH_RELEASE_DIR or ./var)",
+    )
+    sources = argparse.ArgumentParser(add_help=False)
+    sources.add_argument(
+        "--ontology", metavar="DIR", help="ontology folder (default: the embedded one)"
+    )
+    sources.add_argument(
+        "--corpus", metavar="DIR", help="corpus folder (default: the embedded one)"
+    )
+    sources.add_argument(
+        "--base-iri", metavar="IRI", help="base of minted IRIs (default: $NORMGRAPH_BASE_IRI)"
+    )
+
+    def add(
+        name: str, handler: Handler, help: str, parents: Sequence = ()
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help, parents=list(parents))
+        sub.set_defaults(handler=handler)
+        return sub
+
+    build = add(
+        "build",
+        cmd_build,
+        "Build a release from the ontology and corpus and make it current.",
+        [release_dir, sources],
+    )
+    build.add_argument(
+        "--if-missing", action="store_true", help="do nothing if a current release exists"
+    )
+    build.add_argument(
+        "--keep",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="keep the N newest releases (default 3; the current one is never removed)",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+    add(
+        "validate",
+        cmd_validate,
+        "Check the ontology and corpus against the SHACL shapes; write nothing.",
+        [sources],
+    )
+
+    query = add(
+        "query", cmd_query, "Run a SPARQL query on the current release (read-only).", [release_dir]
+    )
+    query.add_argument("query", nargs="?", help="the SPARQL query text")
+    query.add_argument("--file", metavar="FILE", help="read the query from FILE ('-' for stdin)")
+    query.add_argument(
+        "--format",
+        choices=names(),
+        metavar="FORMAT",
+        help=f"one of {', '.join(names())} "
+        "(default: tsv for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE)",
+    )
+
+    export = add("export", cmd_export, "Dump the current release.", [release_dir])
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=names("graph", "dataset"),
+        metavar="FORMAT",
+        help="nq or trig keep named graphs; ttl, nt, jsonld, rdfxml give their union",
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+
+    info = add(
+        "info", cmd_info, "Describe the current release: id, inputs and counts.", [release_dir]
+    )
+    info.add_argument("--json", action="store_true", help="print the release manifest as JSON")
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except NormgraphError as error:
+        print(f"normgraph: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("normgraph: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `normgraph export ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+if __name__ == "__main__":
+    sys.exit(main())

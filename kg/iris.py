@@ -1,0 +1,106 @@
+"""Mints every normgraph IRI from the base IRI (DESIGN.md, "IRIs"). Pure, no IO.
+
+Slugs come from curated ids, numbers or document symbols, never from row order,
+so rebuilding the same input yields the same IRIs. Nothing else in the code
+base builds an IRI by string formatting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pyoxigraph import NamedNode
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NUMBER = re.compile(r"^[A-Za-z0-9]+(?:[ .-][A-Za-z0-9]+)*$")
+
+# Provision path steps, in the order they nest (DESIGN.md: art/{n}[/para/{m}]).
+PROVISION_STEPS = ("art", "para")
+
+
+def check_slug(slug: str) -> str:
+    """A curated id: lower-case letters, digits and single hyphens."""
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise ValueError(
+            f"{slug!r} is not a valid id: use lower-case letters, digits and single hyphens"
+        )
+    return slug
+
+
+def number_slug(number: object) -> str:
+    """An article or paragraph number as it appears in an IRI: '1 bis' -> '1-bis'."""
+    text = str(number).strip()
+    if isinstance(number, bool) or not _NUMBER.match(text):
+        raise ValueError(f"{number!r} is not a valid provision number")
+    return re.sub(r"[ .]", "-", text).lower()
+
+
+class Iris:
+    """IRI factory for one base IRI (which ends with '/')."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def _mint(self, path: str) -> NamedNode:
+        return NamedNode(self.base + path)
+
+    # ontology
+    def ontology(self) -> NamedNode:
+        return self._mint("def")
+
+    def ontology_version(self, version: str) -> NamedNode:
+        return self._mint(f"def/{version}")
+
+    def term(self, name: str) -> NamedNode:
+        return self._mint(f"def/{name}")
+
+    def scheme(self, name: str) -> NamedNode:
+        return self._mint(f"id/scheme/{check_slug(name)}")
+
+    # things
+    def instrument(self, slug: str) -> NamedNode:
+        return self._mint(f"id/instrument/{check_slug(slug)}")
+
+    def provision(self, instrument: str, *steps: tuple[str, object]) -> NamedNode:
+        """``provision('unmd-1992', ('art', 4), ('para', 3))`` -> .../art/4/para/3."""
+        parts = [f"id/instrument/{check_slug(instrument)}"]
+        for kind, number in steps:
+            if kind not in PROVISION_STEPS:
+                raise ValueError(f"unknown provision step {kind!r}")
+            parts.append(f"{kind}/{number_slug(number)}")
+        return self._mint("/".join(parts))
+
+    def theme(self, slug: str) -> NamedNode:
+        return self._mint(f"id/theme/{check_slug(slug)}")
+
+    def group(self, slug: str) -> NamedNode:
+        return self._mint(f"id/group/{check_slug(slug)}")
+
+    def body(self, slug: str) -> NamedNode:
+        return self._mint(f"id/body/{check_slug(slug)}")
+
+    def entity(self, slug: str) -> NamedNode:
+        return self._mint(f"id/entity/{check_slug(slug)}")
+
+    def practice(self, slug: str) -> NamedNode:
+        return self._mint(f"id/practice/{check_slug(slug)}")
+
+    def document(self, slug: str) -> NamedNode:
+        return self._mint(f"id/document/{check_slug(slug)}")
+
+    def passage(self, document: str, n: int) -> NamedNode:
+        return self._mint(f"id/document/{check_slug(document)}/p/{int(n)}")
+
+    # graphs and skolem IRIs
+    def graph(self, *parts: str) -> NamedNode:
+        """Named graph of one source: ``graph('corpus', 'instruments', 'unmd-1992')``."""
+        return self._mint("graph/" + "/".join(parts))
+
+    def genid(self, graph_name: str, n: int) -> NamedNode:
+        """Skolem IRI (RDF 1.1 §3.5) for the n-th blank node of a source file."""
+        return self._mint(f".well-known/genid/{graph_name}/{n}")
+
+    def local(self, iri: NamedNode | str) -> str:
+        """The part after the base, for short display; other IRIs unchanged."""
+        value = iri.value if isinstance(iri, NamedNode) else iri
+        return value[len(self.base) :] if value.startswith(self.base) else value

@@ -1,0 +1,190 @@
+"""Releases: one directory holds everything the server reads, and a `current`
+symlink says which one is live (DESIGN.md, "Releases").
+
+Layout under the release root::
+
+    current -> releases/<id>        switched atomically (symlink + rename)
+    releases/<id>/store/            pyoxigraph (RocksDB)
+    releases/<id>/manifest.json
+    releases/.staging-<pid>-<n>/    a release being written; never read
+    .lock                           held by the one process that writes
+
+A build writes into a staging directory and only then renames it and switches
+`current`; a build that fails or is killed leaves the previous release current
+and untouched, and its staging leftovers are swept by the next writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import BuildInProgress, ReleaseNotFound
+
+MANIFEST = "manifest.json"
+STORE = "store"
+
+
+@dataclass
+class Manifest:
+    release_id: str
+    created_at: str
+    normgraph_version: str
+    base_iri: str
+    ontology: dict[str, str]
+    counts: dict[str, int]
+    inputs: list[dict[str, str]]
+    checksums: dict[str, str]
+    previous: str | None = None
+    # Filled by the search index builder; the server refuses a model mismatch.
+    embedding: dict[str, Any] = field(default_factory=lambda: {"model": None, "dimension": None})
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path
+    manifest: Manifest
+
+    @property
+    def id(self) -> str:
+        return self.manifest.release_id
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE
+
+
+def new_release_id(checksum: str, now: dt.datetime | None = None) -> str:
+    """Sortable by time, and tells two contents apart at a glance."""
+    now = now or dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{checksum[:8]}"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Stage:
+    """A release being written. Only :meth:`commit` makes it visible."""
+
+    def __init__(self, releases: Releases, path: Path) -> None:
+        self.releases, self.path = releases, path
+        self.committed: Release | None = None
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE
+
+    def commit(self, manifest: Manifest, keep: int = 3) -> Release:
+        """Write the manifest, publish the directory and switch `current` to it."""
+        _write_atomic(self.path / MANIFEST, manifest.to_json())
+        final = self.releases.releases_dir / manifest.release_id
+        suffix = 1
+        while final.exists():  # two builds in one second with the same content
+            suffix += 1
+            final = self.releases.releases_dir / f"{manifest.release_id}-{suffix}"
+        if suffix > 1:
+            manifest.release_id = final.name
+            _write_atomic(self.path / MANIFEST, manifest.to_json())
+        os.rename(self.path, final)
+        _fsync_dir(self.releases.releases_dir)
+        self.releases._point_current_to(final)
+        self.committed = Release(final, manifest)
+        self.releases.prune(keep)
+        return self.committed
+
+
+class Releases:
+    """The release root: reading the current release, staging and committing new ones."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.releases_dir = self.root / "releases"
+        self.current_link = self.root / "current"
+
+    def exists(self) -> bool:
+        return (self.current_link / MANIFEST).is_file()
+
+    def current(self) -> Release:
+        if not self.exists():
+            raise ReleaseNotFound(
+                f"no current release in {self.root}/ (run `normgraph build`, or set "
+                "NORMGRAPH_RELEASE_DIR / --release-dir to where one was built)"
+            )
+        path = self.current_link.resolve()  # resolve once: a later switch must not move us
+        return Release(path, Manifest.read(path / MANIFEST))
+
+    def all(self) -> list[Path]:
+        if not self.releases_dir.is_dir():
+            return []
+        return sorted(p for p in self.releases_dir.iterdir() if not p.name.startswith("."))
+
+    @contextmanager
+    def stage(self) -> Iterator[Stage]:
+        """Hold the write lock, sweep dead staging dirs, and give a fresh one.
+        On any exception the staging directory is removed; `current` is untouched."""
+        self.releases_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise BuildInProgress(
+                    f"another normgraph process is writing a release in {self.root}/ "
+                    "(it holds .lock); wait for it to finish"
+                ) from None
+            for leftover in self.releases_dir.glob(".staging-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            path = self.releases_dir / f".staging-{os.getpid()}"
+            path.mkdir()
+            stage = Stage(self, path)
+            try:
+                yield stage
+            finally:
+                if stage.committed is None:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    def _point_current_to(self, release_path: Path) -> None:
+        tmp = self.root / f".current-{os.getpid()}"
+        if tmp.is_symlink():
+            tmp.unlink()
+        os.symlink(os.path.relpath(release_path, self.root), tmp)
+        os.replace(tmp, self.current_link)  # rename(2) is atomic: readers see old or new
+        _fsync_dir(self.root)
+
+    def prune(self, keep: int) -> list[Path]:
+        """Remove all but the newest ``keep`` releases; never the current one."""
+        current = self.current_link.resolve() if self.current_link.exists() else None
+        removed = []
+        for old in self.all()[: max(0, len(self.all()) - keep)]:
+            if old.resolve() != current:
+                shutil.rmtree(old, ignore_errors=True)
+                removed.append(old)
+        return removed
