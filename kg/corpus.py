@@ -48,6 +48,13 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+# Dates stay strings so that a bad one (2000-02-31) is reported with its line by _date.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:
     loader.flatten_mapping(node)
     mapping = _Located()

@@ -1,0 +1,68 @@
+"""Shared fixtures: the real CLI, real builds into temporary release roots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import Inputs, build
+from kg.config import Settings
+from kg.embedded import corpus_dir, ontology_dir
+from kg.progress import silent
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NORMGRAPH = shutil.which("normgraph", path=str(Path(sys.executable).parent)) or "normgraph"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed `normgraph` console script, as a user would."""
+    return subprocess.run(
+        [NORMGRAPH, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def cli():
+    """The installed CLI as a function: ``cli("info", "--release-dir", d)``."""
+    return run_cli
+
+
+@pytest.fixture
+def build_release():
+    """Build a release in-process: ``build_release(root, inputs=None)``."""
+    return build_into
+
+
+@pytest.fixture
+def fixture_corpus(tmp_path: Path) -> Path:
+    """A private, editable copy of the small test corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", target)
+    return target
+
+
+def embedded_inputs() -> Inputs:
+    return Inputs(ontology_dir=ontology_dir(), corpus_dir=corpus_dir())
+
+
+def build_into(root: Path, inputs: Inputs | None = None):
+    settings = Settings.load(environ={}, release_dir=root)
+    return build(settings, inputs or embedded_inputs(), silent())
+
+
+@pytest.fixture(scope="session")
+def release_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One release built from the embedded ontology and corpus, shared read-only."""
+    root = tmp_path_factory.mktemp("releases")
+    build_into(root)
+    return root
