@@ -9,11 +9,10 @@ and commit: the `current` switch is the last, atomic step.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat
+from pyoxigraph import Quad
 
 from kg import store as stores
 from kg import version
@@ -91,15 +90,6 @@ def _ontology_facts(loaded: Loaded, iris: Iris) -> dict[str, str]:
     return facts
 
 
-def nquads_sha256(store) -> str:
-    """Checksum of the sorted N-Quads: equal for equal content, whatever the load order."""
-    lines = store.dump(format=RdfFormat.N_QUADS).splitlines()
-    digest = hashlib.sha256()
-    for line in sorted(lines):
-        digest.update(line + b"\n")
-    return digest.hexdigest()
-
-
 def build(settings: Settings, inputs: Inputs, progress: Progress, keep: int = 3) -> Release:
     """Build and commit a release; on any failure the current release stays as it was."""
     iris = Iris(settings.base_iri)
@@ -118,7 +108,7 @@ def build(settings: Settings, inputs: Inputs, progress: Progress, keep: int = 3)
             store.bulk_extend(quads)
             store.flush()
             counts = stores.census(store, iris)
-            checksum = nquads_sha256(store)
+            checksum = stores.checksum(store)
             del store  # close RocksDB before the directory is renamed
             step.done(f"{counts['triples']} triples in {counts['graphs']} graphs")
         manifest = Manifest(

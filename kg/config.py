@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from kg.errors import ConfigError
 
@@ -37,6 +38,43 @@ SETTINGS: tuple[Setting, ...] = (
         "https://w3id.org/normgraph/",
         "Base of every IRI normgraph mints; an absolute http(s) IRI ending with '/'.",
     ),
+    Setting(
+        "query_timeout",
+        "NORMGRAPH_QUERY_TIMEOUT",
+        "30",
+        "Seconds a SPARQL query or update may run before it is stopped (a request may lower it).",
+    ),
+    Setting(
+        "max_results",
+        "NORMGRAPH_MAX_RESULTS",
+        "10000",
+        "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one SPARQL answer carries; "
+        "a longer answer is cut and marked truncated.",
+    ),
+    Setting(
+        "update_token",
+        "NORMGRAPH_UPDATE_TOKEN",
+        "",
+        "Bearer token that authorises SPARQL updates; empty (the default) refuses all updates.",
+    ),
+    Setting(
+        "query_workers",
+        "NORMGRAPH_QUERY_WORKERS",
+        "1",
+        "SPARQL worker processes per web worker (queries run there so a slow one can be killed).",
+    ),
+    Setting(
+        "max_body",
+        "NORMGRAPH_MAX_BODY",
+        "1048576",
+        "Largest request body in bytes; a larger one gets 413.",
+    ),
+    Setting(
+        "max_url",
+        "NORMGRAPH_MAX_URL",
+        "8192",
+        "Longest request target (path and query string) in bytes; a longer one gets 414.",
+    ),
 )
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")
@@ -46,6 +84,12 @@ _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")
 class Settings:
     release_dir: Path
     base_iri: str
+    query_timeout: float = 30.0
+    max_results: int = 10000
+    update_token: str = ""
+    query_workers: int = 1
+    max_body: int = 1048576
+    max_url: int = 8192
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -55,7 +99,27 @@ class Settings:
         for setting in SETTINGS:
             values[setting.name] = environ.get(setting.env, setting.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(release_dir=Path(str(values["release_dir"])), base_iri=_check_base(values))
+        return cls(
+            release_dir=Path(str(values["release_dir"])),
+            base_iri=_check_base(values),
+            query_timeout=_number(values, "query_timeout", float, minimum=0.1),
+            max_results=_number(values, "max_results", int, minimum=1),
+            update_token=str(values["update_token"]),
+            query_workers=_number(values, "query_workers", int, minimum=1),
+            max_body=_number(values, "max_body", int, minimum=1024),
+            max_url=_number(values, "max_url", int, minimum=256),
+        )
+
+
+def _number(values: dict[str, object], name: str, kind: type, minimum: float) -> Any:
+    env = next(s.env for s in SETTINGS if s.name == name)
+    try:
+        value = kind(values[name])
+    except (TypeError, ValueError):
+        raise ConfigError(f"{env} must be a number, got {values[name]!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{env} must be at least {minimum}, got {value}")
+    return value
 
 
 def _check_base(values: dict[str, object]) -> str:

@@ -47,3 +47,11 @@ class QuerySyntaxError(NormgraphError):
 
 class FormatError(NormgraphError):
     """A requested serialisation format is unknown or does not fit the result."""
+
+
+class InvalidRequest(NormgraphError):
+    """A request whose parts are each well-formed but do not go together."""
+
+
+class NotAcceptable(FormatError):
+    """No format the client accepts can carry this kind of result."""

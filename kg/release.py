@@ -27,7 +27,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import Store
+
 from kg.errors import BuildInProgress, ReleaseNotFound
+from kg.export import write_dumps
 
 MANIFEST = "manifest.json"
 STORE = "store"
@@ -104,7 +107,9 @@ class Stage:
         return self.path / STORE
 
     def commit(self, manifest: Manifest, keep: int = 3) -> Release:
-        """Write the manifest, publish the directory and switch `current` to it."""
+        """Write the dumps and the manifest, publish the directory, switch `current` to it.
+        The store must be closed (no writer open) by now."""
+        manifest.checksums.update(write_dumps(self.path, manifest.base_iri))
         _write_atomic(self.path / MANIFEST, manifest.to_json())
         final = self.releases.releases_dir / manifest.release_id
         suffix = 1
@@ -148,9 +153,11 @@ class Releases:
         return sorted(p for p in self.releases_dir.iterdir() if not p.name.startswith("."))
 
     @contextmanager
-    def stage(self) -> Iterator[Stage]:
-        """Hold the write lock, sweep dead staging dirs, and give a fresh one.
-        On any exception the staging directory is removed; `current` is untouched."""
+    def stage(self, from_current: bool = False) -> Iterator[Stage]:
+        """Hold the write lock, sweep dead staging dirs, and give a fresh one — empty,
+        or holding a copy of the current store (``from_current``: RocksDB backup, hard
+        links where possible). On any exception the staging directory is removed and
+        `current` is untouched."""
         self.releases_dir.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+") as lock:
             try:
@@ -166,6 +173,9 @@ class Releases:
             path.mkdir()
             stage = Stage(self, path)
             try:
+                if from_current:
+                    current = Store.read_only(str(self.current().store_path))
+                    current.backup(str(stage.store_path))
                 yield stage
             finally:
                 if stage.committed is None:

@@ -1,17 +1,57 @@
-"""The one door to SPARQL: every query runs here, over the union of the named
-graphs, with normgraph's prefixes predeclared, and comes back as a typed result
-that a format from kg.formats can write."""
+"""The one door to SPARQL: every query and update runs here.
+
+Queries see the union of the named graphs as their default graph unless the
+request or the query names a dataset; normgraph's prefixes are predeclared;
+SERVICE is refused so the endpoint cannot reach other hosts; answers can be
+capped at a row count and say when they were cut.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import BinaryIO
+import json
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, BinaryIO
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    Store,
+    Triple,
+    parse_query_results,
+    serialize,
+)
 
-from kg.errors import FormatError, QuerySyntaxError
+from kg.errors import FormatError, NormgraphError, QuerySyntaxError
 from kg.formats import Format, names
+from kg.sparql_text import calls_service
 from kg.vocab import prefixes
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class QueryRefused(NormgraphError):
+    """The request is well-formed but not allowed here (SERVICE, an update without a token)."""
+
+
+class QueryTimeout(NormgraphError):
+    """The query ran past its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The protocol's default-graph-uri / named-graph-uri (both empty: the query decides)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
 
 
 @dataclass(frozen=True)
@@ -19,28 +59,55 @@ class QueryResult:
     kind: str  # "solutions" | "boolean" | "graph"
     value: QuerySolutions | QueryBoolean | QueryTriples
 
-    def write(self, fmt: Format, output: BinaryIO) -> None:
+    def write(self, fmt: Format, output: BinaryIO, max_results: int | None = None) -> bool:
+        """Serialise with pyoxigraph's writers; returns True when cut at ``max_results``."""
         if not fmt.fits(self.kind):
-            fitting = (
-                "json, xml, csv, tsv"
-                if self.kind != "graph"
-                else ", ".join(names("graph", "dataset"))
-            )
+            fitting = names("graph", "dataset") if self.kind == "graph" else names("results")
             raise FormatError(
-                f"format {fmt.name!r} cannot carry a {self.kind} result; use one of: {fitting}"
+                f"format {fmt.name!r} cannot carry a {self.kind} result; "
+                f"use one of: {', '.join(fitting)}"
             )
-        self.value.serialize(output, fmt.ox)
+        if self.kind == "boolean" or max_results is None:
+            self.value.serialize(output, fmt.ox)
+            return False
+        items = list(islice(self.value, max_results + 1))
+        truncated = len(items) > max_results
+        items = items[:max_results]
+        if self.kind == "graph":
+            serialize(items, output, fmt.ox)
+        else:
+            _solutions(self.value.variables, items).serialize(output, fmt.ox)
+        return truncated
 
 
-def run(store: Store, text: str, base_iri: str) -> QueryResult:
-    """Parse and evaluate ``text``; a syntax error names the parser's complaint."""
+@dataclass
+class Answer:
+    """A serialised answer, ready to send: what the HTTP layer needs and nothing else."""
+
+    kind: str
+    format: str
+    body: bytes
+    truncated: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_allowed(text: str) -> None:
+    if calls_service(text):
+        raise QueryRefused("SERVICE (federated query) is disabled on this endpoint")
+
+
+def run(store: Store, text: str, base_iri: str, dataset: Dataset = Dataset()) -> QueryResult:
+    """Parse and evaluate a query; a syntax error carries the parser's message."""
+    _check_allowed(text)
+    options: dict[str, Any] = {"use_default_graph_as_union": True}
+    if dataset:
+        # The protocol's dataset replaces the query's own (SPARQL 1.1 Protocol §2.1.4).
+        options = {
+            "default_graph": [NamedNode(g) for g in dataset.default],
+            "named_graphs": [NamedNode(g) for g in dataset.named],
+        }
     try:
-        value = store.query(
-            text,
-            base_iri=base_iri,
-            prefixes=prefixes(base_iri),
-            use_default_graph_as_union=True,
-        )
+        value = store.query(text, base_iri=base_iri, prefixes=prefixes(base_iri), **options)
     except SyntaxError as error:
         raise QuerySyntaxError(f"the query does not parse: {error}") from None
     if isinstance(value, QueryBoolean):
@@ -48,3 +115,40 @@ def run(store: Store, text: str, base_iri: str) -> QueryResult:
     if isinstance(value, QueryTriples):
         return QueryResult("graph", value)
     return QueryResult("solutions", value)
+
+
+def update(store: Store, text: str, base_iri: str) -> None:
+    """Apply an update to a writable store (callers stage a release first: kg.update)."""
+    _check_allowed(text)
+    try:
+        store.update(text, base_iri=base_iri, prefixes=prefixes(base_iri))
+    except SyntaxError as error:
+        raise QuerySyntaxError(f"the update does not parse: {error}") from None
+
+
+# ---------------------------------------------------------------- capped SELECT results
+def _term(term: Any) -> dict[str, Any]:
+    """A term in SPARQL 1.1 JSON results form."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Triple):
+        parts = ("subject", "predicate", "object")
+        return {"type": "triple", "value": {p: _term(getattr(term, p)) for p in parts}}
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
+    if isinstance(term, Literal) and term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _solutions(variables: list, rows: list) -> QuerySolutions:
+    """Rebuild a QuerySolutions from rows already read, so pyoxigraph writes them."""
+    names_ = [v.value for v in variables]
+    bindings = [
+        {name: _term(row[name]) for name in names_ if row[name] is not None} for row in rows
+    ]
+    document = {"head": {"vars": names_}, "results": {"bindings": bindings}}
+    return parse_query_results(json.dumps(document).encode(), QueryResultsFormat.JSON)

@@ -1,0 +1,176 @@
+"""Worker processes that run SPARQL, so that a query past its deadline can be
+stopped: pyoxigraph cannot cancel a running query, but a process can be killed.
+
+Each web worker owns a small pool. A job goes to an idle child; if no answer
+comes within the limit the child is killed (SIGKILL) and replaced on demand,
+and the caller gets QueryTimeout — never a partial result. Children open
+releases read-only and keep the latest one open between jobs.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kg import errors
+from kg.formats import by_name
+from kg.sparql import Answer, Dataset, QueryRefused, QueryTimeout, run
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    release_path: str
+    text: str
+    base_iri: str
+    formats: dict[str, str | None]  # result kind -> format name, None if not acceptable
+    max_results: int
+    dataset: Dataset = field(default_factory=Dataset)
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    release_root: str
+    text: str
+    base_iri: str
+    using: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+# errors a child may report, rebuilt by name in the parent
+_ERRORS: dict[str, type[errors.NormgraphError]] = {
+    cls.__name__: cls
+    for cls in (
+        errors.NormgraphError,
+        errors.QuerySyntaxError,
+        errors.FormatError,
+        errors.NotAcceptable,
+        errors.InvalidRequest,
+        errors.ReleaseNotFound,
+        errors.BuildInProgress,
+        QueryRefused,
+    )
+}
+
+
+def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
+    if isinstance(job, UpdateJob):
+        from kg.release import Releases
+        from kg.update import apply
+
+        release = apply(Releases(Path(job.release_root)), job.text, job.base_iri, job.using)
+        return Answer("update", "", b"", extra={"release": release.id})
+    from pyoxigraph import Store
+
+    if job.release_path not in cache:
+        cache.clear()  # keep only the newest release open
+        cache[job.release_path] = Store.read_only(str(Path(job.release_path) / "store"))
+    result = run(cache[job.release_path], job.text, job.base_iri, job.dataset)
+    name = job.formats.get(result.kind)
+    if name is None:
+        raise errors.NotAcceptable(f"no acceptable format for a {result.kind} result")
+    out = io.BytesIO()
+    truncated = result.write(by_name(name), out, job.max_results)
+    return Answer(result.kind, name, out.getvalue(), truncated)
+
+
+def _child(conn: Connection) -> None:
+    cache: dict[str, Any] = {}
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        try:
+            conn.send(("ok", _perform(job, cache), ""))
+        except errors.NormgraphError as error:
+            name = type(error).__name__ if type(error).__name__ in _ERRORS else "NormgraphError"
+            conn.send(("error", name, str(error)))
+        except Exception as error:  # report, never die silently
+            conn.send(("crash", "", f"{type(error).__name__}: {error}"))
+
+
+class _Child:
+    def __init__(self, context: Any) -> None:
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(target=_child, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    """At most ``size`` children; ``submit`` blocks while all are busy."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self.size, self.timeout = size, timeout
+        self._context = multiprocessing.get_context("spawn")  # no inherited locks or handles
+        self._idle: list[_Child] = []
+        self._count = 0
+        self._cond = threading.Condition()
+
+    def warm(self) -> None:
+        """Start the children now rather than on the first query."""
+        with self._cond:
+            while self._count < self.size:
+                self._idle.append(_Child(self._context))
+                self._count += 1
+
+    def submit(self, job: QueryJob | UpdateJob, timeout: float | None = None) -> Answer:
+        """Run ``job`` in a child; ``timeout`` may lower the pool's limit, never raise it."""
+        limit = min(self.timeout, timeout) if timeout else self.timeout
+        child = self._acquire()
+        try:
+            child.conn.send(job)
+            if not child.conn.poll(limit):
+                child.kill()
+                child = None
+                raise QueryTimeout(f"stopped after the time limit of {limit:g} s")
+            status, name, payload = child.conn.recv()
+        except (EOFError, OSError):
+            if child is not None:
+                child.kill()
+                child = None
+            raise errors.NormgraphError("the query process died; try again") from None
+        finally:
+            self._release(child)
+        if status == "ok":
+            return name
+        if status == "error":
+            raise _ERRORS[name](payload)
+        raise RuntimeError(payload)
+
+    def _acquire(self) -> _Child:
+        with self._cond:
+            while not self._idle and self._count >= self.size:
+                self._cond.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._count += 1
+        try:
+            return _Child(self._context)
+        except BaseException:
+            self._release(None)
+            raise
+
+    def _release(self, child: _Child | None) -> None:
+        with self._cond:
+            if child is None:
+                self._count -= 1
+            else:
+                self._idle.append(child)
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            for child in self._idle:
+                child.kill()
+            self._idle.clear()
+            self._count = 0
