@@ -11,10 +11,10 @@ SOURCES := pyproject.toml README.md $(shell find kg ingest search_api ontology c
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-run: $(VENV)/.project  ## install, build a release if none exists, and serve it
+run: $(VENV)/.project  ## install, build a release if none exists, and serve it on :8000
 	$(BIN)/normgraph build --if-missing
 	$(BIN)/normgraph info
-	$(BIN)/normgraph query --file kg/examples/unmd-articles.rq
+	$(BIN)/normgraph serve --host 127.0.0.1 --port 8000
 
 test: $(VENV)/.project $(VENV)/.test-deps  ## install with test extras and run lint, layer contract and pytest
 	$(BIN)/ruff check kg ingest search_api tests bench

@@ -87,6 +87,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.release import Releases
+    from search_api.server import serve
+
+    settings = _settings(args)
+    Releases(settings.release_dir).current()  # fail now, in one line, if there is nothing to serve
+    print(
+        f"serving {settings.release_dir}/current on http://{args.host}:{args.port}/",
+        file=sys.stderr,
+    )
+    serve(settings, args.host, args.port, args.workers, dev=args.dev)
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from kg.release import Releases
 
@@ -221,6 +235,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+
+    serve = add(
+        "serve",
+        cmd_serve,
+        "Serve the current release over HTTP (SPARQL, Linked Data, API).",
+        [release_dir],
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=_positive, default=2, help="gunicorn worker processes (default 2)"
+    )
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="Flask's development server, one process (not for production)",
     )
 
     info = add(

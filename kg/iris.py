@@ -100,6 +100,21 @@ class Iris:
         """Skolem IRI (RDF 1.1 §3.5) for the n-th blank node of a source file."""
         return self._mint(f".well-known/genid/{graph_name}/{n}")
 
+    # request paths <-> IRIs (the server answers for the canonical IRIs)
+    def page_path(self, iri: NamedNode | str) -> str | None:
+        """The path a resource has under /doc/ and /data/: ``instrument/unmd-1992`` for
+        ``{base}id/instrument/unmd-1992``, ``def/Instrument`` for a term; None if not ours."""
+        value = iri.value if isinstance(iri, NamedNode) else iri
+        if value.startswith(self.base + "id/"):
+            return value[len(self.base) + 3 :] or None
+        if value.startswith(self.base + "def/"):
+            return value[len(self.base) :]
+        return None
+
+    def from_page_path(self, path: str) -> NamedNode:
+        """Inverse of :meth:`page_path`."""
+        return self._mint(path if path.startswith("def/") else f"id/{path}")
+
     def local(self, iri: NamedNode | str) -> str:
         """The part after the base, for short display; other IRIs unchanged."""
         value = iri.value if isinstance(iri, NamedNode) else iri

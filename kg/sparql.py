@@ -96,8 +96,16 @@ def _check_allowed(text: str) -> None:
         raise QueryRefused("SERVICE (federated query) is disabled on this endpoint")
 
 
-def run(store: Store, text: str, base_iri: str, dataset: Dataset = Dataset()) -> QueryResult:
-    """Parse and evaluate a query; a syntax error carries the parser's message."""
+def run(
+    store: Store,
+    text: str,
+    base_iri: str,
+    dataset: Dataset = Dataset(),
+    relative_base: str | None = None,
+) -> QueryResult:
+    """Parse and evaluate a query; a syntax error carries the parser's message.
+    ``base_iri`` is the data's base (for ``ng:``); relative IRIs in the text resolve
+    against ``relative_base`` (the endpoint, for the HTTP service) or else ``base_iri``."""
     _check_allowed(text)
     options: dict[str, Any] = {"use_default_graph_as_union": True}
     if dataset:
@@ -107,7 +115,9 @@ def run(store: Store, text: str, base_iri: str, dataset: Dataset = Dataset()) ->
             "named_graphs": [NamedNode(g) for g in dataset.named],
         }
     try:
-        value = store.query(text, base_iri=base_iri, prefixes=prefixes(base_iri), **options)
+        value = store.query(
+            text, base_iri=relative_base or base_iri, prefixes=prefixes(base_iri), **options
+        )
     except SyntaxError as error:
         raise QuerySyntaxError(f"the query does not parse: {error}") from None
     if isinstance(value, QueryBoolean):
@@ -117,11 +127,11 @@ def run(store: Store, text: str, base_iri: str, dataset: Dataset = Dataset()) ->
     return QueryResult("solutions", value)
 
 
-def update(store: Store, text: str, base_iri: str) -> None:
+def update(store: Store, text: str, base_iri: str, relative_base: str | None = None) -> None:
     """Apply an update to a writable store (callers stage a release first: kg.update)."""
     _check_allowed(text)
     try:
-        store.update(text, base_iri=base_iri, prefixes=prefixes(base_iri))
+        store.update(text, base_iri=relative_base or base_iri, prefixes=prefixes(base_iri))
     except SyntaxError as error:
         raise QuerySyntaxError(f"the update does not parse: {error}") from None
 

@@ -30,14 +30,15 @@ class QueryJob:
     formats: dict[str, str | None]  # result kind -> format name, None if not acceptable
     max_results: int
     dataset: Dataset = field(default_factory=Dataset)
+    relative_base: str | None = None
 
 
 @dataclass(frozen=True)
 class UpdateJob:
     release_root: str
     text: str
-    base_iri: str
     using: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    relative_base: str | None = None
 
 
 # errors a child may report, rebuilt by name in the parent
@@ -61,14 +62,16 @@ def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
         from kg.release import Releases
         from kg.update import apply
 
-        release = apply(Releases(Path(job.release_root)), job.text, job.base_iri, job.using)
+        releases = Releases(Path(job.release_root))
+        release = apply(releases, job.text, job.using, job.relative_base)
         return Answer("update", "", b"", extra={"release": release.id})
     from pyoxigraph import Store
 
     if job.release_path not in cache:
         cache.clear()  # keep only the newest release open
         cache[job.release_path] = Store.read_only(str(Path(job.release_path) / "store"))
-    result = run(cache[job.release_path], job.text, job.base_iri, job.dataset)
+    store = cache[job.release_path]
+    result = run(store, job.text, job.base_iri, job.dataset, job.relative_base)
     name = job.formats.get(result.kind)
     if name is None:
         raise errors.NotAcceptable(f"no acceptable format for a {result.kind} result")

@@ -20,12 +20,13 @@ from kg.sparql_text import DatasetConflict, apply_using
 def apply(
     releases: Releases,
     text: str,
-    base_iri: str,
     using: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    relative_base: str | None = None,
     keep: int = 3,
 ) -> Release:
     """Apply ``text`` to a copy of the current release and make the copy current.
-    ``using`` is the protocol's (using-graph-uri, using-named-graph-uri)."""
+    ``using`` is the protocol's (using-graph-uri, using-named-graph-uri); relative IRIs
+    resolve against ``relative_base`` (the endpoint) or the release's base IRI."""
     try:
         text = apply_using(text, *using)
     except DatasetConflict as error:
@@ -33,7 +34,7 @@ def apply(
     with releases.stage(from_current=True) as stage:
         previous = releases.current()
         store = stores.create(stage.store_path)
-        update(store, text, base_iri)
+        update(store, text, previous.manifest.base_iri, relative_base)
         store.flush()
         iris = Iris(previous.manifest.base_iri)
         counts, checksum = stores.census(store, iris), stores.checksum(store)

@@ -66,3 +66,36 @@ def release_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("releases")
     build_into(root)
     return root
+
+
+@pytest.fixture
+def fresh_root(release_root: Path, tmp_path: Path) -> Path:
+    """A private copy of the shared release root, for tests that write (updates)."""
+    target = tmp_path / "releases"
+    shutil.copytree(release_root, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def make_app():
+    """``make_app(root, **settings)`` -> a Flask app on that release root; its query
+    processes are stopped when the test ends."""
+    from search_api.app import create_app
+
+    apps = []
+
+    def factory(root: Path, **settings):
+        app = create_app(Settings.load(environ={}, release_dir=root, **settings))
+        app.testing = True
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.extensions["normgraph"].close()
+
+
+@pytest.fixture
+def client(make_app, release_root):
+    """A test client on the shared release (no update token: read-only)."""
+    return make_app(release_root).test_client()

@@ -1,0 +1,40 @@
+"""The app factory: configuration in one place, one blueprint per surface,
+one error table. Creating the app opens nothing; the release is opened on the
+first request of each worker (search_api.runtime)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from kg.config import Settings
+from search_api import errors
+from search_api.blueprints import api, describe, health, linked_data, sparql
+from search_api.errors import ApiError
+from search_api.openapi import bp as openapi_bp
+from search_api.runtime import Runtime
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.load()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    app.extensions["normgraph"] = Runtime(settings)
+    for blueprint in (health.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+
+    @app.before_request
+    def _limits() -> None:
+        environ = request.environ
+        target = len(environ.get("PATH_INFO", "").encode()) + len(environ.get("QUERY_STRING", ""))
+        if target > settings.max_url:
+            raise ApiError(414, f"the request target is longer than {settings.max_url} bytes")
+        if (request.content_length or 0) > settings.max_body:
+            raise ApiError(413, f"the request body is larger than {settings.max_body} bytes")
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

@@ -1,0 +1,212 @@
+"""SPARQL 1.1 Protocol at /sparql: query by GET, POST form and POST
+application/sparql-query; update by POST (with the bearer token); a service
+description when there is neither. Three request shapes, one path."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from flask import Blueprint, Request, Response, render_template, request, url_for
+from pyoxigraph import serialize
+
+from kg.errors import FormatError
+from kg.formats import DATASET, GRAPH, RESULTS, Format, of_kinds
+from kg.sparql import Dataset
+from kg.sparql_pool import QueryJob, UpdateJob
+from kg.sparql_text import query_form
+from search_api.descriptions import service_description
+from search_api.errors import ApiError
+from search_api.negotiation import pick, prefers_html
+from search_api.params import check_known, single
+from search_api.runtime import runtime
+
+bp = Blueprint("sparql", __name__)
+
+FORMAT_PARAMS = ("format", "output", "results")  # names SPARQLWrapper and others use
+QUERY_PARAMS = {"query", "default-graph-uri", "named-graph-uri", "timeout", *FORMAT_PARAMS}
+UPDATE_PARAMS = {"update", "using-graph-uri", "using-named-graph-uri", "timeout"}
+FORM, QUERY_BODY, UPDATE_BODY = (
+    "application/x-www-form-urlencoded",
+    "application/sparql-query",
+    "application/sparql-update",
+)
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+    "Access-Control-Expose-Headers": "X-Normgraph-Truncated, X-Normgraph-Result-Limit, "
+    "X-Normgraph-Release",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    kind: str  # "query" | "update"
+    text: str
+    graphs: tuple[tuple[str, ...], tuple[str, ...]]  # (default or using, named or using named)
+    timeout: float | None
+
+
+def _body_text(req: Request) -> str:
+    charset = (req.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ApiError(415, f"charset {charset} is not supported; send UTF-8")
+    try:
+        return req.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "the request body is not valid UTF-8") from None
+
+
+def _timeout(values) -> float | None:
+    raw = single(values, "timeout")
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ApiError(
+            400, f"parameter 'timeout' must be a number of seconds, got {raw!r}"
+        ) from None
+    if value <= 0:
+        raise ApiError(400, "parameter 'timeout' must be positive")
+    return value
+
+
+def parse(req: Request) -> Operation | None:
+    """The operation a request asks for, or None for a plain GET of the endpoint."""
+    values = req.args
+    if req.method == "GET":
+        if "update" in values:
+            raise ApiError(400, "an update must be sent with POST, not GET")
+        text, kind = single(values, "query"), "query"
+    elif req.mimetype == FORM:
+        values = req.values  # dataset parameters may sit in the URL or the body
+        if "query" in values and "update" in values:
+            raise ApiError(400, "give either 'query' or 'update', not both")
+        kind = "update" if "update" in values else "query"
+        text = single(values, kind)
+        if text is None:
+            raise ApiError(400, "a form POST needs a 'query' or an 'update' parameter")
+    elif req.mimetype in (QUERY_BODY, UPDATE_BODY):
+        kind = "query" if req.mimetype == QUERY_BODY else "update"
+        for name in ("query", "update"):
+            if name in values:
+                raise ApiError(400, f"with a {req.mimetype} body, {name!r} must not be a parameter")
+        text = _body_text(req)
+    else:
+        got = req.mimetype or "no Content-Type"
+        raise ApiError(415, f"{got} is not accepted; POST {FORM}, {QUERY_BODY} or {UPDATE_BODY}")
+    check_known(values, QUERY_PARAMS if kind == "query" else UPDATE_PARAMS)
+    if text is None:
+        return None
+    if kind == "query":
+        graphs = (
+            tuple(values.getlist("default-graph-uri")),
+            tuple(values.getlist("named-graph-uri")),
+        )
+    else:
+        graphs = (
+            tuple(values.getlist("using-graph-uri")),
+            tuple(values.getlist("using-named-graph-uri")),
+        )
+    return Operation(kind, text, graphs, _timeout(values))
+
+
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"], endpoint="endpoint_slash")
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=CORS)
+    operation = parse(request)
+    if operation is None:
+        response = _describe()
+    elif operation.kind == "update":
+        response = _update(operation)
+    else:
+        response = _query(operation)
+    response.headers.update(CORS)
+    response.vary.add("Accept")
+    return response
+
+
+def _formats() -> tuple[Format | Exception, Format | Exception]:
+    """Negotiated formats for a results answer and for a graph answer (or why none)."""
+    chosen = []
+    for kinds in ((RESULTS,), (GRAPH, DATASET)):
+        try:
+            chosen.append(pick(request, of_kinds(*kinds), FORMAT_PARAMS))
+        except FormatError as error:
+            chosen.append(error)
+    return chosen[0], chosen[1]
+
+
+def _query(op: Operation) -> Response:
+    live = runtime().live()
+    results, graph = _formats()
+    form = query_form(op.text)
+    needed = results if form in ("SELECT", "ASK") else graph if form else None
+    if isinstance(needed, Exception):
+        raise needed  # 406 (Accept) or 400 (format parameter), before any work
+    ok = lambda f: None if isinstance(f, Exception) else f.name  # noqa: E731
+    job = QueryJob(
+        release_path=str(live.release.path),
+        text=op.text,
+        base_iri=live.base,
+        formats={"solutions": ok(results), "boolean": ok(results), "graph": ok(graph)},
+        max_results=runtime().settings.max_results,
+        dataset=Dataset(*op.graphs),
+        relative_base=request.base_url,
+    )
+    answer = runtime().pool().submit(job, op.timeout)
+    fmt = next(f for f in of_kinds() if f.name == answer.format)
+    response = Response(answer.body, content_type=fmt.media_type)
+    response.headers["X-Normgraph-Release"] = live.release.id
+    if answer.truncated:
+        response.headers["X-Normgraph-Truncated"] = "true"
+        response.headers["X-Normgraph-Result-Limit"] = str(runtime().settings.max_results)
+    return response
+
+
+def _update(op: Operation) -> Response:
+    token = runtime().settings.update_token
+    if not token:
+        raise ApiError(
+            403, "updates are disabled on this endpoint (NORMGRAPH_UPDATE_TOKEN is not set)"
+        )
+    sent = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        raise ApiError(403, "updates need the bearer token (Authorization: Bearer ...)")
+    job = UpdateJob(
+        release_root=str(runtime().releases.root),
+        text=op.text,
+        using=op.graphs,
+        relative_base=request.base_url,
+    )
+    answer = runtime().pool().submit(job, op.timeout)
+    return Response(
+        f"update applied; release {answer.extra['release']} is current\n",
+        mimetype="text/plain",
+        headers={"X-Normgraph-Release": answer.extra["release"]},
+    )
+
+
+def _describe() -> Response:
+    if prefers_html(request):
+        return Response(
+            render_template("sparql.html", endpoint=url_for("sparql.endpoint")),
+            mimetype="text/html",
+        )
+    fmt = pick(request, of_kinds(GRAPH), FORMAT_PARAMS)
+    live = runtime().live()
+    endpoint = url_for("sparql.endpoint", _external=True)
+    triples = service_description(endpoint, live.graph_sizes, bool(runtime().settings.update_token))
+    body = serialize(
+        triples,
+        format=fmt.ox,
+        prefixes={
+            "sd": "http://www.w3.org/ns/sparql-service-description#",
+            "void": "http://rdfs.org/ns/void#",
+        },
+    )
+    return Response(body, content_type=fmt.media_type)

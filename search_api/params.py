@@ -1,0 +1,42 @@
+"""Request parameters: each surface declares what it accepts; anything else is a
+400 that names the stray parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from werkzeug.datastructures import MultiDict
+
+from search_api.errors import ApiError
+
+
+def check_known(values: MultiDict, allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    unknown = sorted(k for k in values if k not in allowed)
+    if unknown:
+        raise ApiError(
+            400,
+            f"unknown parameter(s): {', '.join(unknown)}; "
+            f"this resource accepts: {', '.join(sorted(allowed)) or 'none'}",
+        )
+
+
+def single(values: MultiDict, name: str) -> str | None:
+    """A parameter that may appear at most once."""
+    got = values.getlist(name)
+    if len(got) > 1:
+        raise ApiError(400, f"parameter {name!r} given {len(got)} times; give it once")
+    return got[0] if got else None
+
+
+def bounded_int(values: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    raw = single(values, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"parameter {name!r} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ApiError(400, f"parameter {name!r} must be between {low} and {high}, got {value}")
+    return value

@@ -1,0 +1,78 @@
+"""The per-process handle on the open release: its store, manifest and query
+pool. Between requests it notices a newer `current` and switches to it, so a
+new build or ingest goes live without a restart; requests already running keep
+the objects they started with."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import cached_property
+
+from flask import current_app
+from pyoxigraph import Store
+
+from kg.config import Settings
+from kg.iris import Iris
+from kg.release import Release, Releases
+from kg.sparql_pool import QueryPool
+from kg.store import open_read_only
+from search_api.descriptions import graph_sizes
+from search_api.search.suggest import Suggester
+
+
+class Live:
+    """One release as a worker sees it: immutable once opened."""
+
+    def __init__(self, release: Release) -> None:
+        self.release = release
+        self.store: Store = open_read_only(release)
+        self.iris = Iris(release.manifest.base_iri)
+
+    @property
+    def base(self) -> str:
+        return self.release.manifest.base_iri
+
+    @cached_property
+    def graph_sizes(self) -> dict[str, int]:
+        return graph_sizes(self.store)
+
+    @cached_property
+    def suggester(self) -> Suggester:
+        return Suggester.from_store(self.store, self.iris)
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.releases = Releases(settings.release_dir)
+        self._live: Live | None = None
+        self._target: str | None = None
+        self._pool: QueryPool | None = None
+        self._lock = threading.Lock()
+
+    def live(self) -> Live:
+        """The current release, reopened if `current` moved since the last look."""
+        try:
+            target = os.readlink(self.releases.current_link)
+        except OSError:
+            target = None
+        with self._lock:
+            if self._live is None or target != self._target:
+                self._live = Live(self.releases.current())  # raises ReleaseNotFound
+                self._target = target
+            return self._live
+
+    def pool(self) -> QueryPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = QueryPool(self.settings.query_workers, self.settings.query_timeout)
+            return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["normgraph"]

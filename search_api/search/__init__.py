@@ -1,0 +1,1 @@
+"""The search engine: no Flask here; the HTTP surfaces call into it."""
