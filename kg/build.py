@@ -22,7 +22,7 @@ from kg.errors import CorpusError, ValidationFailed
 from kg.iris import Iris
 from kg.progress import Progress
 from kg.reason import entailments
-from kg.release import Manifest, Release, Releases, new_release_id
+from kg.release import Finalizer, Manifest, Release, Releases, new_release_id
 from kg.sources import SourceGraph, read_turtle_dir
 from kg.validate import validate
 from kg.vocab import EXTERNAL
@@ -90,7 +90,13 @@ def _ontology_facts(loaded: Loaded, iris: Iris) -> dict[str, str]:
     return facts
 
 
-def build(settings: Settings, inputs: Inputs, progress: Progress, keep: int = 3) -> Release:
+def build(
+    settings: Settings,
+    inputs: Inputs,
+    progress: Progress,
+    keep: int = 3,
+    finalize: Finalizer | None = None,
+) -> Release:
     """Build and commit a release; on any failure the current release stays as it was."""
     iris = Iris(settings.base_iri)
     loaded = check(inputs, iris, progress)
@@ -98,7 +104,7 @@ def build(settings: Settings, inputs: Inputs, progress: Progress, keep: int = 3)
         entailed = entailments(loaded.data)
         step.done(f"{len(entailed)} entailed triples")
     releases = Releases(settings.release_dir)
-    previous = releases.current().id if releases.exists() else None
+    previous = releases.current() if releases.exists() else None
     with releases.stage() as stage:
         with progress.step(f"writing store in {stage.path}") as step:
             store = stores.create(stage.store_path)
@@ -127,8 +133,10 @@ def build(settings: Settings, inputs: Inputs, progress: Progress, keep: int = 3)
                 for s in group
             ],
             checksums={"nquads_sha256": checksum},
-            previous=previous,
+            previous=previous.id if previous else None,
         )
+        if finalize is not None:
+            finalize(stage.path, manifest, previous.path if previous else None, progress)
         with progress.step("committing") as step:
             release = stage.commit(manifest, keep=keep)
             step.done(f"current -> {release.id}")

@@ -29,7 +29,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         current = Releases(settings.release_dir).current()
         progress.say(f"release {current.id} exists; nothing to do (--if-missing)")
         return 0
-    release = build(settings, _inputs(args), progress, keep=args.keep)
+    from search_api.search.index import finalizer
+
+    release = build(
+        settings,
+        _inputs(args),
+        progress,
+        keep=args.keep,
+        finalize=finalizer(settings.embedding_model),
+    )
     print(release.id)
     return 0
 

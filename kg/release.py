@@ -21,7 +21,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from pyoxigraph import Store
 
 from kg.errors import BuildInProgress, ReleaseNotFound
 from kg.export import write_dumps
+from kg.progress import Progress
 
 MANIFEST = "manifest.json"
 STORE = "store"
@@ -70,6 +71,12 @@ class Release:
     @property
     def store_path(self) -> Path:
         return self.path / STORE
+
+
+# Called on a staged release (store closed) before it is committed, with the manifest
+# to complete and the previous release's directory (or None). The search indexes are
+# built this way, by the layer that owns them, wired in by the roots (kg/cli.py, the app).
+Finalizer = Callable[[Path, "Manifest", Path | None, Progress], None]
 
 
 def new_release_id(checksum: str, now: dt.datetime | None = None) -> str:

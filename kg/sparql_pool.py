@@ -39,6 +39,9 @@ class UpdateJob:
     text: str
     using: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     relative_base: str | None = None
+    # ("module:function", argument) of a factory returning a kg.release.Finalizer, so that
+    # the layer that owns the search indexes rebuilds them without kg importing it
+    finalizer: tuple[str, str] | None = None
 
 
 # errors a child may report, rebuilt by name in the parent
@@ -63,14 +66,17 @@ def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
         from kg.update import apply
 
         releases = Releases(Path(job.release_root))
-        release = apply(releases, job.text, job.using, job.relative_base)
+        finalize = _load(job.finalizer, cache) if job.finalizer else None
+        release = apply(releases, job.text, job.using, job.relative_base, finalize=finalize)
         return Answer("update", "", b"", extra={"release": release.id})
     from pyoxigraph import Store
 
-    if job.release_path not in cache:
-        cache.clear()  # keep only the newest release open
-        cache[job.release_path] = Store.read_only(str(Path(job.release_path) / "store"))
-    store = cache[job.release_path]
+    key = f"store:{job.release_path}"
+    if key not in cache:
+        for old in [k for k in cache if isinstance(k, str) and k.startswith("store:")]:
+            del cache[old]  # keep only the newest release open
+        cache[key] = Store.read_only(str(Path(job.release_path) / "store"))
+    store = cache[key]
     result = run(store, job.text, job.base_iri, job.dataset, job.relative_base)
     name = job.formats.get(result.kind)
     if name is None:
@@ -78,6 +84,16 @@ def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
     out = io.BytesIO()
     truncated = result.write(by_name(name), out, job.max_results)
     return Answer(result.kind, name, out.getvalue(), truncated)
+
+
+def _load(spec: tuple[str, str], cache: dict[Any, Any]) -> Any:
+    """Resolve a ("module:function", argument) factory and call it, once per process."""
+    if spec not in cache:
+        import importlib
+
+        module, _, name = spec[0].partition(":")
+        cache[spec] = getattr(importlib.import_module(module), name)(spec[1])
+    return cache[spec]
 
 
 def _child(conn: Connection) -> None:

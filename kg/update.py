@@ -12,7 +12,8 @@ from kg import store as stores
 from kg import version
 from kg.errors import InvalidRequest
 from kg.iris import Iris
-from kg.release import Release, Releases, new_release_id
+from kg.progress import silent
+from kg.release import Finalizer, Release, Releases, new_release_id
 from kg.sparql import update
 from kg.sparql_text import DatasetConflict, apply_using
 
@@ -23,6 +24,7 @@ def apply(
     using: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     relative_base: str | None = None,
     keep: int = 3,
+    finalize: Finalizer | None = None,
 ) -> Release:
     """Apply ``text`` to a copy of the current release and make the copy current.
     ``using`` is the protocol's (using-graph-uri, using-named-graph-uri); relative IRIs
@@ -49,6 +51,8 @@ def apply(
             checksums={"nquads_sha256": checksum},
             previous=previous.id,
         )
+        if finalize is not None:
+            finalize(stage.path, manifest, previous.path, silent())
         return stage.commit(manifest, keep=keep)
 
 

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from kg import errors
 from kg.sparql import QueryRefused, QueryTimeout
 from search_api.negotiation import prefers_html
+from search_api.search.engine import SearchUnavailable
 
 log = logging.getLogger("normgraph")
 
@@ -24,6 +25,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (QueryRefused, 403),
     (QueryTimeout, 503),
     (errors.BuildInProgress, 503),
+    (SearchUnavailable, 503),
     (errors.ReleaseNotFound, 503),
     (errors.NormgraphError, 400),
 )

@@ -29,7 +29,9 @@ def single(values: MultiDict, name: str) -> str | None:
     return got[0] if got else None
 
 
-def bounded_int(values: MultiDict, name: str, default: int, low: int, high: int) -> int:
+def bounded_int(
+    values: MultiDict, name: str, default: int | None, low: int, high: int
+) -> int | None:
     raw = single(values, name)
     if raw is None:
         return default

@@ -18,14 +18,16 @@ from kg.release import Release, Releases
 from kg.sparql_pool import QueryPool
 from kg.store import open_read_only
 from search_api.descriptions import graph_sizes
+from search_api.search.encoder import Encoder
+from search_api.search.engine import Searcher
 from search_api.search.suggest import Suggester
 
 
 class Live:
     """One release as a worker sees it: immutable once opened."""
 
-    def __init__(self, release: Release) -> None:
-        self.release = release
+    def __init__(self, release: Release, encoder: Encoder) -> None:
+        self.release, self.encoder = release, encoder
         self.store: Store = open_read_only(release)
         self.iris = Iris(release.manifest.base_iri)
 
@@ -40,6 +42,10 @@ class Live:
     @cached_property
     def suggester(self) -> Suggester:
         return Suggester.from_store(self.store, self.iris)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher.from_release(self.release, self.store, self.encoder)
 
 
 class Runtime:
@@ -59,9 +65,14 @@ class Runtime:
             target = None
         with self._lock:
             if self._live is None or target != self._target:
-                self._live = Live(self.releases.current())  # raises ReleaseNotFound
+                # raises ReleaseNotFound; the encoder (a model) is shared by all releases
+                self._live = Live(self.releases.current(), self.encoder)
                 self._target = target
             return self._live
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        return Encoder(self.settings.embedding_model)
 
     def pool(self) -> QueryPool:
         with self._lock:

@@ -99,3 +99,48 @@ def make_app():
 def client(make_app, release_root):
     """A test client on the shared release (no update token: read-only)."""
     return make_app(release_root).test_client()
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real model, loaded once per test run."""
+    from search_api.search.encoder import Encoder
+
+    return Encoder()
+
+
+def build_searchable(root: Path, encoder, inputs: Inputs | None = None):
+    """A release with its search indexes, built in-process with a shared encoder."""
+    from search_api.search.index import build_indexes
+
+    settings = Settings.load(environ={}, release_dir=root)
+
+    def finalize(path, manifest, previous, progress):
+        build_indexes(path, manifest, previous, encoder, progress)
+
+    return build(settings, inputs or embedded_inputs(), silent(), finalize=finalize)
+
+
+@pytest.fixture(scope="session")
+def search_root(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
+    """The embedded corpus, built once with search indexes, shared read-only."""
+    root = tmp_path_factory.mktemp("searchable")
+    build_searchable(root, encoder)
+    return root
+
+
+@pytest.fixture
+def search_client(make_app, search_root):
+    return make_app(search_root).test_client()
+
+
+@pytest.fixture
+def fresh_search_root(search_root: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "searchable"
+    shutil.copytree(search_root, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def rebuild_searchable(encoder):
+    return lambda root: build_searchable(root, encoder)

@@ -1,5 +1,5 @@
-"""The JSON API: /api/suggest (autocomplete) and /api/concepts (schemes and top
-concepts). Search itself (/api/search) comes with the search engine."""
+"""The JSON API: /api/search (hybrid search with filters and facets),
+/api/suggest (autocomplete) and /api/concepts (schemes and top concepts)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from search_api.errors import ApiError
 from search_api.params import bounded_int, check_known, single
 from search_api.runtime import runtime
+from search_api.search.engine import DEFAULT_FUSION, SearchRequest
+from search_api.search.filters import UNIT_KINDS, Filters
+from search_api.search.fuse import METHODS
 from search_api.search.thesaurus import schemes
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -21,6 +24,102 @@ def _lang() -> str:
     if lang not in LANGS:
         raise ApiError(400, f"parameter 'lang' must be one of {', '.join(LANGS)}, got {lang!r}")
     return lang
+
+
+SEARCH_PARAMS = {
+    "q",
+    "type",
+    "instrument",
+    "theme",
+    "group",
+    "country",
+    "body",
+    "year_from",
+    "year_to",
+    "binding",
+    "page",
+    "size",
+    "lang",
+    "mode",
+    "fusion",
+}
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = single(request.args, name) or default
+    if value not in allowed:
+        raise ApiError(
+            400, f"parameter {name!r} must be one of {', '.join(allowed)}, got {value!r}"
+        )
+    return value
+
+
+def _refs(name: str, mint) -> tuple[str, ...]:
+    """IRIs or ids (slugs) of things of one kind, each checked to exist."""
+    live = runtime().live()
+    out = []
+    for value in request.args.getlist(name):
+        iri = value if value.startswith(("http://", "https://")) else None
+        if iri is None:
+            try:
+                iri = mint(value).value
+            except ValueError:
+                raise ApiError(400, f"parameter {name!r}: {value!r} is not an id or IRI") from None
+        if not live.searcher.labels.languages(iri):
+            raise ApiError(400, f"parameter {name!r}: no {name} {value!r} in this dataset")
+        out.append(iri)
+    return tuple(out)
+
+
+def _year(name: str) -> int | None:
+    return bounded_int(request.args, name, None, 1000, 2999)
+
+
+def _filters() -> Filters:
+    kinds = tuple(request.args.getlist("type"))
+    for kind in kinds:
+        if kind not in UNIT_KINDS:
+            raise ApiError(
+                400, f"parameter 'type' must be among {', '.join(UNIT_KINDS)}, got {kind!r}"
+            )
+    binding = _choice("binding", ("any", "true", "false"), "any")
+    iris = runtime().live().iris
+    return Filters(
+        kinds=kinds,
+        instruments=_refs("instrument", iris.instrument),
+        themes=_refs("theme", iris.theme),
+        groups=_refs("group", iris.group),
+        countries=tuple(request.args.getlist("country")),
+        bodies=_refs("body", iris.body),
+        year_from=_year("year_from"),
+        year_to=_year("year_to"),
+        binding=None if binding == "any" else binding == "true",
+    )
+
+
+@bp.get("/search")
+def search() -> Response:
+    check_known(request.args, SEARCH_PARAMS)
+    q = single(request.args, "q")
+    if not q or not q.strip():
+        raise ApiError(400, "parameter 'q' is required (the question or words to search for)")
+    if len(q) > 500:
+        raise ApiError(400, "parameter 'q' is longer than 500 characters")
+    live = runtime().live()
+    search_request = SearchRequest(
+        q=q,
+        filters=_filters(),
+        page=bounded_int(request.args, "page", 1, 1, 1000),
+        size=bounded_int(request.args, "size", 10, 1, 50),
+        lang=_lang(),
+        mode=_choice("mode", ("hybrid", "lexical", "dense"), "hybrid"),
+        fusion=_choice("fusion", tuple(METHODS), DEFAULT_FUSION),
+    )
+    results = live.searcher.search(search_request)
+    body = asdict(results)
+    for hit in body["hits"]:
+        hit["page"] = _page(live, hit["iri"])
+    return jsonify(body)
 
 
 @bp.get("/suggest")

@@ -182,6 +182,7 @@ def _update(op: Operation) -> Response:
         text=op.text,
         using=op.graphs,
         relative_base=request.base_url,
+        finalizer=("search_api.search.index:finalizer", runtime().settings.embedding_model),
     )
     answer = runtime().pool().submit(job, op.timeout)
     return Response(

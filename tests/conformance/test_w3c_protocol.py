@@ -100,9 +100,21 @@ def _load_graph_data(client, test: URIRef) -> None:
         assert response.status_code == 200, response.get_data(as_text=True)
 
 
-@pytest.fixture
-def endpoint(make_app, fresh_root):
-    return make_app(fresh_root, update_token=TOKEN).test_client()
+@pytest.fixture(scope="module")
+def endpoint(release_root, tmp_path_factory):
+    """One endpoint for the whole manifest, on a private copy of the release: the tests
+    run in manifest order and set up their own data, as against a real server (and the
+    update process loads the embedding model once, not once per test)."""
+    import shutil
+
+    from kg.config import Settings
+    from search_api.app import create_app
+
+    root = tmp_path_factory.mktemp("protocol") / "releases"
+    shutil.copytree(release_root, root, symlinks=True)
+    app = create_app(Settings.load(environ={}, release_dir=root, update_token=TOKEN))
+    yield app.test_client()
+    app.extensions["normgraph"].close()
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.rsplit("#", 1)[-1] for t in TESTS])

@@ -1,0 +1,242 @@
+"""The search engine: a query in, ranked units out, with facets and an account
+of every score. Dense and lexical retrieval are fused; the concept layer then
+boosts units tagged with the concepts the query names (expanded to their
+narrower concepts), and pins an instrument or provision the query cites."""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Store
+
+from kg.errors import NormgraphError
+from kg.iris import Iris
+from kg.release import Release
+from search_api.search import dense, facets, fuse
+from search_api.search.encoder import Encoder
+from search_api.search.filters import Filters, keep
+from search_api.search.index import DENSE, INFO, LEXICAL, SEARCH_DIR, UNITS
+from search_api.search.labels import Labels
+from search_api.search.lexical import LexicalIndex, required_phrases
+from search_api.search.units import Unit, read_table
+
+CANDIDATES = 1000  # from each retriever, before filters
+DENSE_FLOOR = 0.25  # a dense neighbour below this cosine is not a result
+CONCEPT_BOOST = 0.3  # per matched concept a unit is tagged with (fused scores are ~0..1)
+DEFAULT_FUSION = "rrf"
+SNIPPET_CHARS = 240
+
+
+class SearchUnavailable(NormgraphError):
+    """The release has no usable search index (none built, or another model)."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What the query tagger reports: the query names ``iri`` (a concept, instrument,
+    provision, body or country)."""
+
+    iri: str
+    kind: str
+    surface: str
+
+
+QueryTagger = Callable[[str, str], list[Mention]]  # (text, language) -> mentions
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str
+    filters: Filters = field(default_factory=Filters)
+    page: int = 1
+    size: int = 10
+    lang: str = "en"
+    mode: str = "hybrid"  # hybrid | lexical | dense
+    fusion: str = DEFAULT_FUSION
+
+
+@dataclass
+class Hit:
+    iri: str
+    kind: str
+    label: str
+    instrument: dict[str, str] | None
+    snippet: str
+    score: float
+    parts: dict[str, float]
+    matched_concepts: list[dict[str, str]]
+    tags: dict[str, list[dict[str, str]]]
+    year: int | None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    size: int
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, Any]]]
+    matched_concepts: list[dict[str, str]]
+    pinned: list[str]
+    mode: str
+    fusion: str
+    release: str
+    took_ms: float
+
+
+class Searcher:
+    def __init__(
+        self,
+        release: Release,
+        units: list[Unit],
+        index: Any,
+        lexical: LexicalIndex,
+        encoder: Encoder,
+        labels: Labels,
+        tagger: QueryTagger | None,
+    ) -> None:
+        self.release, self.units, self.index, self.lexical = release, units, index, lexical
+        self.encoder, self.labels, self.tagger = encoder, labels, tagger
+        self.rows = {u.iri: i for i, u in enumerate(units)}
+
+    @classmethod
+    def from_release(
+        cls, release: Release, store: Store, encoder: Encoder, tagger: QueryTagger | None = None
+    ) -> Searcher:
+        folder = release.path / SEARCH_DIR
+        if not (folder / INFO).is_file():
+            raise SearchUnavailable(
+                f"release {release.id} has no search index; rebuild it with `normgraph build`"
+            )
+        info = json.loads((folder / INFO).read_text())
+        if info["model"] != encoder.model_id or info["dimension"] != encoder.dimension:
+            raise SearchUnavailable(
+                f"release {release.id} was indexed with {info['model']} ({info['dimension']} "
+                f"dimensions) but this server loads {encoder.model_id} ({encoder.dimension}); "
+                "serve with the same NORMGRAPH_EMBEDDING_MODEL or rebuild the release"
+            )
+        return cls(
+            release,
+            read_table(folder / UNITS),
+            dense.load(folder / DENSE),
+            LexicalIndex(folder / LEXICAL),
+            encoder,
+            Labels.from_store(store, Iris(release.manifest.base_iri)),
+            tagger,
+        )
+
+    # ------------------------------------------------------------ the query
+    def search(self, request: SearchRequest) -> SearchResults:
+        started = time.perf_counter()
+        mentions = self.tagger(request.q, request.lang) if self.tagger else []
+        concepts = [m.iri for m in mentions if m.kind in ("theme", "group")]
+        pins = [
+            m.iri for m in mentions if m.kind in ("instrument", "provision") and m.iri in self.rows
+        ]
+        candidates = self._retrieve(request, concepts)
+        for iri in pins:
+            candidates.setdefault(self.rows[iri], fuse.Scored(self.rows[iri])).pinned = True
+        self._boost(candidates, concepts)
+        ranked = sorted(
+            (
+                c
+                for c in candidates.values()
+                if keep(self.units[c.row], request.filters, self.labels)
+            ),
+            key=lambda c: (-c.score, self.units[c.row].iri),
+        )
+        start = (request.page - 1) * request.size
+        page = ranked[start : start + request.size]
+        result_units = [self.units[c.row] for c in ranked]
+        return SearchResults(
+            query=request.q,
+            total=len(ranked),
+            page=request.page,
+            size=request.size,
+            hits=[self._hit(c, request) for c in page],
+            facets={
+                k: [v.__dict__ for v in vs]
+                for k, vs in facets.count(result_units, self.labels, request.lang).items()
+            },
+            matched_concepts=[self._ref(i, request.lang) for i in concepts],
+            pinned=pins,
+            mode=request.mode,
+            fusion=request.fusion,
+            release=self.release.id,
+            took_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    def _expansions(self, concepts: list[str]) -> list[tuple[str, float]]:
+        """Alternative labels of the named concepts and their narrower concepts."""
+        out = []
+        for concept in concepts:
+            for iri in self.labels.with_narrower(concept):
+                out.append((self.labels.name(iri, "en"), 0.5))
+        return out
+
+    def _retrieve(self, request: SearchRequest, concepts: list[str]) -> dict[int, fuse.Scored]:
+        lexical: list[tuple[int, float]] = []
+        dense_hits: list[tuple[int, float]] = []
+        if request.mode in ("hybrid", "lexical"):
+            found = self.lexical.search(request.q, CANDIDATES, self._expansions(concepts))
+            lexical = [(h.row, h.score) for h in found]
+        if request.mode in ("hybrid", "dense"):
+            # the thesaurus bridges languages: the English names of named concepts join the query
+            bridge = [self.labels.name(c, "en") for c in concepts]
+            vector = self.encoder.encode([" ".join([request.q, *bridge])])[0]
+            found = dense.search(self.index, vector, CANDIDATES)
+            dense_hits = [(h.row, h.score) for h in found if h.score >= DENSE_FLOOR]
+        candidates = fuse.merge(lexical, dense_hits)
+        if required_phrases(request.q) and request.mode != "dense":
+            # a quoted phrase must appear: dense neighbours without it are dropped
+            candidates = {r: c for r, c in candidates.items() if c.lexical_rank is not None}
+        fuse.METHODS[request.fusion](candidates)
+        return candidates
+
+    def _boost(self, candidates: dict[int, fuse.Scored], concepts: list[str]) -> None:
+        for concept in concepts:
+            family = self.labels.with_narrower(concept)
+            for c in candidates.values():
+                unit = self.units[c.row]
+                if family & {*unit.themes, *unit.groups, unit.iri}:
+                    c.concept += CONCEPT_BOOST
+                    c.matched.append(concept)
+
+    # ------------------------------------------------------------ presenting a hit
+    def _ref(self, iri: str, lang: str) -> dict[str, str]:
+        return {"iri": iri, "label": self.labels.name(iri, lang)}
+
+    def _hit(self, c: fuse.Scored, request: SearchRequest) -> Hit:
+        unit = self.units[c.row]
+        snippet = self.lexical.snippet(request.q, c.row) if c.lexical_rank else ""
+        if not snippet:
+            text = unit.text if len(unit.text) <= SNIPPET_CHARS else unit.text[:SNIPPET_CHARS] + "…"
+            snippet = html.escape(text)
+        lang = request.lang
+        return Hit(
+            iri=unit.iri,
+            kind=unit.kind,
+            label=self.labels.name(unit.iri, lang) if unit.kind == "concept" else unit.label,
+            instrument=self._ref(unit.instrument, lang) if unit.instrument else None,
+            snippet=snippet,
+            score=round(c.score, 6),
+            parts={
+                "lexical": round(c.lexical, 6),
+                "dense": round(c.dense, 6),
+                "fused": round(c.fused, 6),
+                "concept": round(c.concept, 6),
+                "pinned": 1.0 if c.pinned else 0.0,
+            },
+            matched_concepts=[self._ref(i, lang) for i in c.matched],
+            tags={
+                name: [self._ref(i, lang) for i in getattr(unit, name)]
+                for name in ("themes", "groups", "countries", "bodies")
+            },
+            year=unit.year,
+        )

@@ -1,0 +1,54 @@
+"""Fusion of the lexical and dense rankings, keeping each part of the score:
+reciprocal rank fusion, or a weighted sum of min-max normalised scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RRF_K = 60
+
+
+@dataclass
+class Scored:
+    row: int
+    lexical: float = 0.0  # raw BM25
+    dense: float = 0.0  # cosine
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    fused: float = 0.0
+    concept: float = 0.0
+    pinned: bool = False
+    matched: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.fused + self.concept + (10.0 if self.pinned else 0.0)
+
+
+def merge(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> dict[int, Scored]:
+    out: dict[int, Scored] = {}
+    for rank, (row, score) in enumerate(lexical, start=1):
+        out.setdefault(row, Scored(row)).lexical, out[row].lexical_rank = score, rank
+    for rank, (row, score) in enumerate(dense, start=1):
+        out.setdefault(row, Scored(row)).dense, out[row].dense_rank = score, rank
+    return out
+
+
+def rrf(candidates: dict[int, Scored]) -> None:
+    for c in candidates.values():
+        c.fused = sum(1 / (RRF_K + r) for r in (c.lexical_rank, c.dense_rank) if r is not None)
+        c.fused *= RRF_K / 2  # scale: a unit first in both lists scores ~1
+
+
+def weighted(candidates: dict[int, Scored], lexical_weight: float = 0.5) -> None:
+    lex_max = max((c.lexical for c in candidates.values()), default=0.0) or 1.0
+    dense_scores = [c.dense for c in candidates.values() if c.dense_rank is not None]
+    low, high = (min(dense_scores), max(dense_scores)) if dense_scores else (0.0, 1.0)
+    spread = (high - low) or 1.0
+    for c in candidates.values():
+        lex = c.lexical / lex_max
+        den = (c.dense - low) / spread if c.dense_rank is not None else 0.0
+        c.fused = lexical_weight * lex + (1 - lexical_weight) * den
+
+
+METHODS = {"rrf": rrf, "weighted": weighted}

@@ -1,0 +1,132 @@
+"""Hybrid search over a real release, the real model and real indexes."""
+
+import json
+import shutil
+
+import pytest
+
+from kg.release import Releases
+from search_api.search.index import INFO, SEARCH_DIR
+
+UNMD = "https://w3id.org/normgraph/id/instrument/unmd-1992"
+
+
+def _search(client, **params):
+    response = client.get("/api/search", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json
+
+
+def test_manifest_records_the_model(search_root):
+    manifest = Releases(search_root).current().manifest
+    assert manifest.embedding == {
+        "model": "sentence-transformers/all-MiniLM-L6-v2",
+        "dimension": 384,
+    }
+    assert manifest.counts["units"] >= 80
+
+
+def test_a_plain_question_finds_the_right_paragraph(search_client):
+    result = _search(search_client, q="can minority children be taught in their mother tongue")
+    top = [h["iri"] for h in result["hits"][:3]]
+    assert f"{UNMD}/art/4/para/3" in top
+    hit = next(h for h in result["hits"] if h["iri"] == f"{UNMD}/art/4/para/3")
+    assert (
+        hit["instrument"]["iri"] == UNMD and hit["page"] == "/doc/instrument/unmd-1992/art/4/para/3"
+    )
+    assert "<b>" in hit["snippet"]
+    assert set(hit["parts"]) >= {"dense", "lexical", "concept", "fused"}
+    assert {t["iri"].rsplit("/", 1)[-1] for t in hit["tags"]["themes"]} >= {"language-rights"}
+
+
+def test_a_symbol_puts_its_instrument_first(search_client):
+    assert _search(search_client, q="A/RES/47/135")["hits"][0]["iri"] == UNMD
+
+
+def test_a_quoted_phrase_is_matched_exactly(search_client):
+    result = _search(search_client, q='"own associations"', size=50)
+    assert result["total"] >= 1
+    assert all("associations" in h["snippet"] for h in result["hits"])
+    loose = _search(search_client, q="own associations", size=50)
+    assert loose["total"] > result["total"]
+
+
+def test_modes_and_fusions(search_client):
+    q = "participation in public life"
+    for mode in ("lexical", "dense", "hybrid"):
+        for fusion in ("rrf", "weighted"):
+            result = _search(search_client, q=q, mode=mode, fusion=fusion)
+            assert result["hits"], (mode, fusion)
+    dense = _search(search_client, q=q, mode="dense")["hits"][0]["parts"]
+    assert dense["lexical"] == 0 and dense["dense"] > 0
+
+
+def test_filters_narrow_and_facets_count_the_whole_result_set(search_client):
+    everything = _search(search_client, q="minorities", size=5)
+    types = {f["value"]: f["count"] for f in everything["facets"]["type"]}
+    assert sum(types.values()) == everything["total"] > len(everything["hits"])
+    provisions = _search(search_client, q="minorities", type="provision", size=50)
+    assert provisions["total"] == types["provision"]
+    assert all(h["kind"] == "provision" for h in provisions["hits"])
+
+
+def test_a_theme_filter_includes_narrower_themes(search_client):
+    broad = _search(search_client, q="discrimination", theme="equality-non-discrimination", size=50)
+    iris = {h["iri"] for h in broad["hits"]}
+    assert "https://w3id.org/normgraph/id/theme/hate-speech" in iris  # narrower of the filter
+
+
+def test_year_and_binding_filters(search_client):
+    assert _search(search_client, q="minorities", year_from=1993)["total"] == 0
+    in_1992 = _search(search_client, q="minorities", year_from=1992, year_to=1992, type="provision")
+    assert in_1992["total"] > 0
+    assert _search(search_client, q="minorities", binding="true")["total"] == 0
+
+
+def test_pagination_is_stable(search_client):
+    whole = [h["iri"] for h in _search(search_client, q="states shall", size=10)["hits"]]
+    first = [h["iri"] for h in _search(search_client, q="states shall", size=5, page=1)["hits"]]
+    second = [h["iri"] for h in _search(search_client, q="states shall", size=5, page=2)["hits"]]
+    assert first + second == whole
+
+
+@pytest.mark.parametrize(
+    "params,fragment",
+    [
+        ({}, "'q' is required"),
+        ({"q": "x", "type": "poem"}, "'type' must be among"),
+        ({"q": "x", "theme": "nope"}, "no theme 'nope'"),
+        ({"q": "x", "page": "0"}, "between 1 and 1000"),
+        ({"q": "x", "size": "500"}, "between 1 and 50"),
+        ({"q": "x", "mode": "magic"}, "'mode' must be one of"),
+        ({"q": "x", "binding": "maybe"}, "'binding' must be one of"),
+        ({"q": "x", "year_from": "soon"}, "whole number"),
+        ({"q": "x", "colour": "red"}, "unknown parameter(s): colour"),
+    ],
+)
+def test_search_parameter_errors(search_client, params, fragment):
+    response = search_client.get("/api/search", query_string=params)
+    assert response.status_code == 400 and fragment in response.json["error"]["message"]
+
+
+def test_a_model_mismatch_is_refused(make_app, search_root, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(search_root, root, symlinks=True)
+    info_path = Releases(root).current().path / SEARCH_DIR / INFO
+    info = json.loads(info_path.read_text())
+    info["model"] = "some/other-model"
+    info_path.write_text(json.dumps(info))
+    response = make_app(root).test_client().get("/api/search", query_string={"q": "minorities"})
+    assert response.status_code == 503
+    assert "indexed with some/other-model" in response.json["error"]["message"]
+
+
+def test_a_release_without_index_says_so(client):
+    response = client.get("/api/search", query_string={"q": "minorities"})
+    assert response.status_code == 503 and "no search index" in response.json["error"]["message"]
+
+
+def test_rebuilding_reuses_embeddings(fresh_search_root, encoder, rebuild_searchable):
+    release = rebuild_searchable(fresh_search_root)
+    info = json.loads((release.path / SEARCH_DIR / INFO).read_text())
+    assert info["encoded"] == 0 and info["units"] >= 80
