@@ -29,6 +29,8 @@ def _param(name: str, where: str, description: str, schema: dict, required: bool
 
 
 _STRING = {"type": "string"}
+_IDS = {"type": "array", "items": {"type": "string"}}
+_YEAR = {"type": "integer", "minimum": 1000, "maximum": 2999}
 _URIS = {"type": "array", "items": {"type": "string", "format": "uri"}}
 _LANG = _param(
     "lang",
@@ -196,6 +198,77 @@ def spec() -> dict:
                     )
                 ],
             ),
+            "/api/search": _doc(
+                "hybrid search: dense + BM25, concept-aware, with filters and facets",
+                {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}},
+                [
+                    _param(
+                        "q",
+                        "query",
+                        'the question or words; "quotes" match a phrase',
+                        {"type": "string", "minLength": 1, "maxLength": 500},
+                        True,
+                    ),
+                    _param(
+                        "type",
+                        "query",
+                        "unit types",
+                        {
+                            "type": "array",
+                            "items": {
+                                "type": "string",
+                                "enum": [
+                                    "provision",
+                                    "instrument",
+                                    "practice",
+                                    "concept",
+                                    "commitment",
+                                    "passage",
+                                ],
+                            },
+                        },
+                    ),
+                    _param("instrument", "query", "instrument ids or IRIs", _IDS),
+                    _param("theme", "query", "theme ids or IRIs (narrower themes included)", _IDS),
+                    _param("group", "query", "group ids or IRIs (narrower groups included)", _IDS),
+                    _param("country", "query", "countries", _IDS),
+                    _param("body", "query", "body ids or IRIs", _IDS),
+                    _param("year_from", "query", "earliest year", _YEAR),
+                    _param("year_to", "query", "latest year", _YEAR),
+                    _param(
+                        "binding",
+                        "query",
+                        "legally binding instruments only, or not",
+                        {"type": "string", "enum": ["any", "true", "false"]},
+                    ),
+                    _param(
+                        "page",
+                        "query",
+                        "page number",
+                        {"type": "integer", "minimum": 1, "maximum": 1000},
+                    ),
+                    _param(
+                        "size",
+                        "query",
+                        "hits per page",
+                        {"type": "integer", "minimum": 1, "maximum": 50},
+                    ),
+                    _LANG,
+                    _param(
+                        "mode",
+                        "query",
+                        "retrieval",
+                        {"type": "string", "enum": ["hybrid", "lexical", "dense"]},
+                    ),
+                    _param(
+                        "fusion",
+                        "query",
+                        "fusion of the two rankings",
+                        {"type": "string", "enum": ["rrf", "weighted"]},
+                    ),
+                ],
+                {"503": _ERROR},
+            ),
             "/api/suggest": _doc(
                 "autocomplete over labels in every language",
                 {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}},
@@ -235,6 +308,42 @@ def spec() -> dict:
                                 "message": _STRING,
                             },
                         }
+                    },
+                },
+                "SearchResults": {
+                    "type": "object",
+                    "required": ["query", "total", "hits", "facets"],
+                    "properties": {
+                        "query": _STRING,
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "size": {"type": "integer"},
+                        "facets": {"type": "object"},
+                        "matched_concepts": {"type": "array"},
+                        "pinned": {"type": "array"},
+                        "mode": _STRING,
+                        "fusion": _STRING,
+                        "release": _STRING,
+                        "took_ms": {"type": "number"},
+                        "hits": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "iri": _STRING,
+                                    "kind": _STRING,
+                                    "label": _STRING,
+                                    "snippet": _STRING,
+                                    "score": {"type": "number"},
+                                    "parts": {"type": "object"},
+                                    "instrument": {"type": ["object", "null"]},
+                                    "tags": {"type": "object"},
+                                    "matched_concepts": {"type": "array"},
+                                    "year": {"type": ["integer", "null"]},
+                                    "page": {"type": ["string", "null"]},
+                                },
+                            },
+                        },
                     },
                 },
                 "Suggestions": {

@@ -72,7 +72,7 @@ class Runtime:
 
     @cached_property
     def encoder(self) -> Encoder:
-        return Encoder(self.settings.embedding_model)
+        return Encoder(self.settings.embedding_model, threads=1)
 
     def pool(self) -> QueryPool:
         with self._lock:

@@ -33,8 +33,10 @@ def model_path(model_id: str) -> Path:
 class Encoder:
     """Normalised float32 embeddings; ``model_id`` and ``dimension`` go in the manifest."""
 
-    def __init__(self, model_id: str = DEFAULT_MODEL) -> None:
-        self.model_id = model_id
+    def __init__(self, model_id: str = DEFAULT_MODEL, threads: int | None = None) -> None:
+        """``threads``: torch threads for inference; a server with several workers wants 1
+        each (more oversubscribes the cores), a batch index build wants the default."""
+        self.model_id, self.threads = model_id, threads
         self.path = model_path(model_id)
 
     @cached_property
@@ -43,7 +45,11 @@ class Encoder:
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
 
         return SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
 

@@ -12,8 +12,8 @@ def test_openapi_is_valid_3_1(client):
 
 
 @pytest.fixture
-def schema(make_app, release_root):
-    app = make_app(release_root)
+def schema(make_app, search_root):
+    app = make_app(search_root)
     return schemathesis.openapi.from_wsgi("/openapi.json", app)
 
 
