@@ -4,6 +4,7 @@ print. A NormgraphError becomes one line on stderr and exit status 1."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -61,7 +62,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args)
     release = Releases(_settings(args).release_dir).current()
     store = open_read_only(release)
-    result = sparql.run(store, text, release.manifest.base_iri)
+    from search_api.search.sparql_functions import functions
+
+    custom = functions(_settings(args).embedding_model).for_release(
+        str(release.path), release.manifest.base_iri
+    )
+    result = sparql.run(store, text, release.manifest.base_iri, functions=custom)
     name = args.format or ("ttl" if result.kind == "graph" else "tsv")
     result.write(formats.by_name(name), sys.stdout.buffer)
     sys.stdout.buffer.flush()
@@ -92,6 +98,57 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         tmp.unlink(missing_ok=True)
     print(f"wrote {target} ({fmt.name}, {target.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _searcher(settings: Settings):
+    from kg.release import Releases
+    from kg.store import open_read_only
+    from search_api.search.encoder import Encoder
+    from search_api.search.engine import Searcher
+
+    release = Releases(settings.release_dir).current()
+    return Searcher.from_release(
+        release, open_read_only(release), Encoder(settings.embedding_model)
+    )
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from search_api.search.engine import SearchRequest
+    from search_api.search.filters import Filters
+
+    settings = _settings(args)
+    if not args.query.strip() or len(args.query) > 1000:
+        raise NormgraphError("the query must have 1 to 1000 characters")
+    searcher = _searcher(settings)
+    base = searcher.release.manifest.base_iri
+    filters = Filters(
+        kinds=tuple(args.type or ()),
+        themes=tuple(t if ":" in t else f"{base}id/theme/{t}" for t in args.theme or ()),
+        groups=tuple(g if ":" in g else f"{base}id/group/{g}" for g in args.group or ()),
+    )
+    results = searcher.search(
+        SearchRequest(q=args.query, filters=filters, size=args.k, lang=args.lang, mode=args.mode)
+    )
+    if args.json:
+        print(json.dumps(asdict(results), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{results.total} results for {args.query!r} ({results.took_ms} ms)")
+    for n, hit in enumerate(results.hits, start=1):
+        print(f"{n:>3}. [{hit.kind}] {hit.label}  ({hit.score:.3f})")
+        print(f"     {hit.iri}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from search_api.search.evaluate import evaluate, format_table, read_qrels
+
+    judged = read_qrels(Path(args.qrels))
+    searcher = _searcher(_settings(args))
+    print(f"{len(judged)} judged queries, release {searcher.release.id}, fusion {args.fusion}")
+    print(format_table(evaluate(searcher, judged, args.fusion)))
     return 0
 
 
@@ -261,6 +318,37 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Flask's development server, one process (not for production)",
     )
+
+    search = add(
+        "search",
+        cmd_search,
+        "Search the current release (hybrid: dense + BM25 + concepts).",
+        [release_dir],
+    )
+    search.add_argument("query", help='the question or words; "quotes" match a phrase')
+    search.add_argument(
+        "--type",
+        action="append",
+        metavar="TYPE",
+        choices=["provision", "instrument", "practice", "concept", "commitment", "passage"],
+        help="only units of this type (repeatable)",
+    )
+    search.add_argument(
+        "--theme", action="append", metavar="ID", help="theme id or IRI (repeatable)"
+    )
+    search.add_argument(
+        "--group", action="append", metavar="ID", help="group id or IRI (repeatable)"
+    )
+    search.add_argument("--k", type=_positive, default=10, help="how many results (default 10)")
+    search.add_argument("--lang", default="en", help="label language (default en)")
+    search.add_argument("--mode", default="hybrid", choices=["hybrid", "lexical", "dense"])
+    search.add_argument("--json", action="store_true", help="the full results as JSON")
+
+    evaluation = add(
+        "eval", cmd_eval, "Score search on judged queries (nDCG@10, Recall, MRR).", [release_dir]
+    )
+    evaluation.add_argument("qrels", help="TSV with header query, lang, iri, grade")
+    evaluation.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"])
 
     info = add(
         "info", cmd_info, "Describe the current release: id, inputs and counts.", [release_dir]

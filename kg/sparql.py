@@ -102,18 +102,20 @@ def run(
     base_iri: str,
     dataset: Dataset = Dataset(),
     relative_base: str | None = None,
+    functions: dict | None = None,
 ) -> QueryResult:
     """Parse and evaluate a query; a syntax error carries the parser's message.
     ``base_iri`` is the data's base (for ``ng:``); relative IRIs in the text resolve
     against ``relative_base`` (the endpoint, for the HTTP service) or else ``base_iri``."""
     _check_allowed(text)
     options: dict[str, Any] = {"use_default_graph_as_union": True}
+    if functions:
+        options["custom_functions"] = functions
     if dataset:
         # The protocol's dataset replaces the query's own (SPARQL 1.1 Protocol §2.1.4).
-        options = {
-            "default_graph": [NamedNode(g) for g in dataset.default],
-            "named_graphs": [NamedNode(g) for g in dataset.named],
-        }
+        del options["use_default_graph_as_union"]
+        options["default_graph"] = [NamedNode(g) for g in dataset.default]
+        options["named_graphs"] = [NamedNode(g) for g in dataset.named]
     try:
         value = store.query(
             text, base_iri=relative_base or base_iri, prefixes=prefixes(base_iri), **options

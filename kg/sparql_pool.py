@@ -31,6 +31,9 @@ class QueryJob:
     max_results: int
     dataset: Dataset = field(default_factory=Dataset)
     relative_base: str | None = None
+    # ("module:function", argument) of a factory whose result has
+    # for_release(release_path, base_iri) -> custom SPARQL functions (ngf:similarity)
+    functions: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
             del cache[old]  # keep only the newest release open
         cache[key] = Store.read_only(str(Path(job.release_path) / "store"))
     store = cache[key]
-    result = run(store, job.text, job.base_iri, job.dataset, job.relative_base)
+    functions = None
+    if job.functions:
+        functions = _load(job.functions, cache).for_release(job.release_path, job.base_iri)
+    result = run(store, job.text, job.base_iri, job.dataset, job.relative_base, functions)
     name = job.formats.get(result.kind)
     if name is None:
         raise errors.NotAcceptable(f"no acceptable format for a {result.kind} result")

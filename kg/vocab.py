@@ -26,7 +26,7 @@ EXTERNAL: dict[str, str] = {
 
 def prefixes(base_iri: str) -> dict[str, str]:
     """All prefixes normgraph uses, ``ng:`` resolved against the base IRI."""
-    return {"ng": f"{base_iri}def/", **EXTERNAL}
+    return {"ng": f"{base_iri}def/", "ngf": f"{base_iri}fn/", **EXTERNAL}
 
 
 def expand(curie: str, base_iri: str) -> NamedNode:

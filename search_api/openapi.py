@@ -206,7 +206,7 @@ def spec() -> dict:
                         "q",
                         "query",
                         'the question or words; "quotes" match a phrase',
-                        {"type": "string", "minLength": 1, "maxLength": 500},
+                        {"type": "string", "minLength": 1, "maxLength": 1000},
                         True,
                     ),
                     _param(

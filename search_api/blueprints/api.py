@@ -26,6 +26,7 @@ def _lang() -> str:
     return lang
 
 
+MAX_QUERY = 1000
 SEARCH_PARAMS = {
     "q",
     "type",
@@ -66,7 +67,8 @@ def _refs(name: str, mint) -> tuple[str, ...]:
             except ValueError:
                 raise ApiError(400, f"parameter {name!r}: {value!r} is not an id or IRI") from None
         if not live.searcher.labels.languages(iri):
-            raise ApiError(400, f"parameter {name!r}: no {name} {value!r} in this dataset")
+            valid = ", ".join(live.searcher.known(name)) or "none"
+            raise ApiError(400, f"parameter {name!r}: no {name} {value!r} here; valid: {valid}")
         out.append(iri)
     return tuple(out)
 
@@ -103,8 +105,8 @@ def search() -> Response:
     q = single(request.args, "q")
     if not q or not q.strip():
         raise ApiError(400, "parameter 'q' is required (the question or words to search for)")
-    if len(q) > 500:
-        raise ApiError(400, "parameter 'q' is longer than 500 characters")
+    if len(q) > MAX_QUERY:
+        raise ApiError(400, f"parameter 'q' is longer than {MAX_QUERY} characters")
     live = runtime().live()
     search_request = SearchRequest(
         q=q,

@@ -157,6 +157,10 @@ def _query(op: Operation) -> Response:
         max_results=runtime().settings.max_results,
         dataset=Dataset(*op.graphs),
         relative_base=request.base_url,
+        functions=(
+            "search_api.search.sparql_functions:functions",
+            runtime().settings.embedding_model,
+        ),
     )
     answer = runtime().pool().submit(job, op.timeout)
     fmt = next(f for f in of_kinds() if f.name == answer.format)

@@ -58,6 +58,7 @@ class SearchRequest:
     lang: str = "en"
     mode: str = "hybrid"  # hybrid | lexical | dense
     fusion: str = DEFAULT_FUSION
+    concepts: bool = True  # the concept layer (query tagging, expansion, boost, pins)
 
 
 @dataclass
@@ -131,10 +132,25 @@ class Searcher:
             tagger,
         )
 
+    def known(self, facet: str) -> list[str]:
+        """The ids (last IRI segment) a filter on ``facet`` accepts, from the units."""
+        field = {
+            "theme": "themes",
+            "group": "groups",
+            "body": "bodies",
+            "instrument": "instrument",
+        }[facet]
+        values = set()
+        for unit in self.units:
+            got = getattr(unit, field)
+            values.update(got if isinstance(got, list) else [got] if got else [])
+        return sorted(v.rsplit("/", 1)[-1] for v in values)
+
     # ------------------------------------------------------------ the query
     def search(self, request: SearchRequest) -> SearchResults:
         started = time.perf_counter()
-        mentions = self.tagger(request.q, request.lang) if self.tagger else []
+        tag = self.tagger if request.concepts else None
+        mentions = tag(request.q, request.lang) if tag else []
         concepts = [m.iri for m in mentions if m.kind in ("theme", "group")]
         pins = [
             m.iri for m in mentions if m.kind in ("instrument", "provision") and m.iri in self.rows
