@@ -1,0 +1,159 @@
+"""Search benchmarks.
+
+    .venv/bin/python bench/search.py passages [--count 100000]
+        generated passages embedded with the real model: embedding throughput,
+        index build time (dense + lexical), p50/p99 of hybrid search in-process, memory
+    .venv/bin/python bench/search.py ann [--count 1000000]
+        synthetic clustered vectors, to isolate the approximate index: recall@10
+        against exact search, p50/p99 latency, resident memory of the index
+
+Figures are printed; the README records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from search_api.search import dense
+
+WORDS = (
+    "state states minority minorities persons belonging national ethnic religious linguistic "
+    "identity culture language mother tongue education school children women girls participation "
+    "public life decisions associations contacts borders discrimination racial equality law "
+    "enforcement police profiling force justice remedies reparations data statistics "
+    "disaggregated census indigenous peoples african descent roma migrants refugees stateless "
+    "citizenship hate speech incitement violence measures legislation policy programme plan "
+    "national action committee recommendation report government ministry commission ombudsman "
+    "equality body complaint access health housing employment development covid pandemic climate "
+    "displacement security peacekeeping protection civilians training guidance country team"
+).split()
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _passages(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 60))).capitalize() + "."
+        for _ in range(count)
+    ]
+
+
+def bench_passages(count: int) -> None:
+    from kg.release import Manifest, Release
+    from search_api.search import lexical
+    from search_api.search.encoder import Encoder
+    from search_api.search.engine import Searcher, SearchRequest
+    from search_api.search.labels import Labels
+    from search_api.search.lexical import LexicalIndex
+    from search_api.search.units import Unit
+
+    texts = _passages(count)
+    units = [Unit(f"https://example.org/p/{i}", "passage", t[:60], t) for i, t in enumerate(texts)]
+    encoder = Encoder()
+    encoder.encode(["warm up"])
+    started = time.perf_counter()
+    vectors = encoder.encode(texts, batch_size=128)
+    embed_s = time.perf_counter() - started
+    print(f"embedding: {count:,} passages in {embed_s:.0f} s = {count / embed_s:.0f} passages/s")
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        index = dense.build(vectors)
+        dense_s = time.perf_counter() - started
+        started = time.perf_counter()
+        lexical.build(Path(tmp) / "lex", units)
+        lex_s = time.perf_counter() - started
+        print(f"index build: dense ({dense.kind(index)}) {dense_s:.1f} s, lexical {lex_s:.1f} s")
+        manifest = Manifest("bench", "", "", "https://example.org/", {}, {}, [], {})
+        searcher = Searcher(
+            Release(Path(tmp), manifest),
+            units,
+            index,
+            LexicalIndex(Path(tmp) / "lex"),
+            encoder,
+            Labels({}, {}),
+            None,
+        )
+        queries = _passages(200, seed=11)
+        times = []
+        for q in queries:
+            q = " ".join(q.split()[:8])
+            started = time.perf_counter()
+            searcher.search(SearchRequest(q=q))
+            times.append((time.perf_counter() - started) * 1000)
+        quantiles = statistics.quantiles(times, n=100)
+        print(
+            f"hybrid search: p50 {quantiles[49]:.1f} ms, p99 {quantiles[98]:.1f} ms "
+            f"over {len(times)} queries"
+        )
+    print(f"peak RSS of the process: {_rss_mib():.0f} MiB")
+
+
+def _clustered(count: int, dim: int, rng: np.random.Generator, centres: np.ndarray) -> np.ndarray:
+    labels = rng.integers(0, len(centres), count)
+    # noise of norm ~0.6 around topic centres: neighbours exist, as in real embeddings
+    vectors = centres[labels] + rng.normal(0, 0.6 / dim**0.5, (count, dim)).astype(np.float32)
+    faiss.normalize_L2(vectors)
+    return vectors
+
+
+def bench_ann(count: int, dim: int = 384, queries: int = 1000) -> None:
+    rng = np.random.default_rng(3)
+    centres = rng.normal(0, 1, (2000, dim)).astype(np.float32)
+    faiss.normalize_L2(centres)
+    base = np.concatenate(
+        [_clustered(min(100_000, count - i), dim, rng, centres) for i in range(0, count, 100_000)]
+    )
+    probe = _clustered(queries, dim, rng, centres)
+    started = time.perf_counter()
+    index = dense.build(base)
+    build_s = time.perf_counter() - started
+    index_mib = len(faiss.serialize_index(index)) / 2**20
+    exact = faiss.IndexFlatIP(dim)
+    exact.add(base)
+    _, truth = exact.search(probe, 10)
+    del exact
+    hits, times = 0, []
+    for i in range(queries):
+        started = time.perf_counter()
+        found = dense.search(index, probe[i], 10)
+        times.append((time.perf_counter() - started) * 1000)
+        hits += len({h.row for h in found} & set(truth[i].tolist()))
+    quantiles = statistics.quantiles(times, n=100)
+    print(
+        f"ANN ({dense.kind(index)}, {type(index).__name__}) over {count:,} vectors: "
+        f"build {build_s:.0f} s, recall@10 {hits / (10 * queries):.3f}, "
+        f"p50 {quantiles[49]:.2f} ms, p99 {quantiles[98]:.2f} ms, "
+        f"index size {index_mib:.0f} MiB (float32 vectors alone: "
+        f"{count * dim * 4 / 2**20:.0f} MiB); peak RSS of the run {_rss_mib():.0f} MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    passages = sub.add_parser("passages", help="generated passages, the real model")
+    passages.add_argument("--count", type=int, default=100_000)
+    ann = sub.add_parser("ann", help="synthetic vectors, the approximate index")
+    ann.add_argument("--count", type=int, default=1_000_000)
+    args = parser.parse_args()
+    faiss.omp_set_num_threads(2)
+    if args.what == "passages":
+        bench_passages(args.count)
+    else:
+        bench_ann(args.count)
+
+
+if __name__ == "__main__":
+    main()
