@@ -1,4 +1,5 @@
-"""Benchmark: how long a release build takes, step by step, and its peak memory.
+"""Benchmark: how long a release build takes (graph, then graph + search indexes as
+`normgraph build` does it; the second and later runs reuse embeddings), and peak memory.
 
     .venv/bin/python bench/build.py [--runs N]
 
@@ -18,6 +19,7 @@ from kg.build import Inputs, build
 from kg.config import Settings
 from kg.embedded import corpus_dir, ontology_dir
 from kg.progress import silent
+from search_api.search.index import finalizer
 
 
 def main() -> None:
@@ -33,7 +35,16 @@ def main() -> None:
             release = build(settings, inputs, silent())
             times.append(time.perf_counter() - started)
             counts = release.manifest.counts
-            print(f"run {run}: {times[-1]:.2f} s, {counts['triples']:,} triples")
+            print(f"graph only, run {run}: {times[-1]:.2f} s, {counts['triples']:,} triples")
+        finalize = finalizer(settings.embedding_model)
+        for run in range(1, 3):
+            started = time.perf_counter()
+            release = build(settings, inputs, silent(), finalize=finalize)
+            label = "first (loads the model, encodes all units)" if run == 1 else "again (reuse)"
+            print(
+                f"with search indexes, {label}: {time.perf_counter() - started:.2f} s, "
+                f"{release.manifest.counts['units']:,} units"
+            )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"build: median {statistics.median(times):.2f} s over {len(times)} runs; "
