@@ -330,6 +330,7 @@ SDG_GOAL_FIELDS: dict[str, Field] = {
     "title": Field("skos:prefLabel", _langtext),
     "summary": Field("skos:definition", _langtext),
     **_SOURCED,
+    **_ALIGNED,
 }
 SDG_TARGET_FIELDS: dict[str, Field] = {
     "summary": Field("skos:definition", _langtext),
