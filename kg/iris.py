@@ -113,8 +113,8 @@ class Iris:
 
     def sdg_target(self, notation: object) -> NamedNode:
         """An SDG target by its official identifier: ``sdg_target('10.3')`` -> .../target/10-3."""
-        text = str(notation).strip()
-        if isinstance(notation, bool) or not _SDG_TARGET.match(text):
+        text = notation.strip() if isinstance(notation, str) else ""
+        if not _SDG_TARGET.match(text):
             raise ValueError(f"{notation!r} is not an SDG target identifier such as 10.3 or 16.b")
         return self._mint(f"id/sdg/target/{text.replace('.', '-')}")
 
