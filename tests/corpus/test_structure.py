@@ -278,3 +278,13 @@ def test_sdg_targets_carry_official_numbers_under_their_goal(corpus):
         assert re.fullmatch(r"\d{1,2}\.(\d{1,2}|[a-z])", r["n"]), r["n"]
         assert r["n"].split(".")[0] == r["goal"]
         assert corpus.local(r["t"]) == "id/sdg/target/" + r["n"].replace(".", "-")
+
+
+def test_no_practice_implements_an_instrument_adopted_after_it_began(corpus):
+    rows = corpus.select(
+        "SELECT ?p ?i ?year ?adopted WHERE { ?p a ng:Practice ; ng:startYear ?year ; "
+        "ng:implements ?x . { ?x eli:date_document ?adopted BIND(?x AS ?i) } UNION "
+        "{ ?x ng:partOfInstrument ?i . ?i eli:date_document ?adopted } "
+        "FILTER(SUBSTR(STR(?adopted), 1, 4) > STR(?year)) }"
+    )
+    assert not rows, [(corpus.local(r["p"]), corpus.local(r["i"])) for r in rows]
