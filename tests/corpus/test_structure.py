@@ -22,6 +22,7 @@ PROVISION_COUNTS = {
     "ga-res-69-16": 4,  # the four divisions of national action, as sections
     "undrip-2007": 12,  # articles 2, 13, 14, 15 and 44, with their paragraphs
     "fcnm-1995": 16,  # sections I and II, articles 1-4, 14, 15 and their paragraphs
+    "cerd-gr-36": 6,  # sections I and II and their paragraphs 1-4
 }
 ICERD_PARTS = {"i": range(1, 8), "ii": range(8, 17), "iii": range(17, 26)}
 ICERD_PARAGRAPHS = {"1": 4, "2": 2, "4": 3, "5": 6}  # articles 3, 6 and 7 are one paragraph
