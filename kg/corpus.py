@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from kg.errors import CorpusError
 from kg.iris import Iris
 from kg.sources import SourceGraph, file_sha256, graph_name
-from kg.vocab import XSD_BOOLEAN, XSD_DATE, XSD_INTEGER, expand
+from kg.vocab import XSD_BOOLEAN, XSD_DATE, XSD_GYEAR, XSD_GYEAR_MONTH, XSD_INTEGER, expand
 
 INSTRUMENT_KINDS = (
     "Treaty",
@@ -31,7 +31,16 @@ INSTRUMENT_KINDS = (
     "GuidanceDocument",
     "PolicyStatement",
 )
-BODY_KINDS = ("TreatyBody", "IntergovernmentalBody", "SpecialProcedure", "Forum", "ExpertMechanism")
+BODY_KINDS = (
+    "TreatyBody",
+    "IntergovernmentalBody",
+    "SpecialProcedure",
+    "Forum",
+    "ExpertMechanism",
+    "Conference",
+    "UNOffice",
+    "CoordinationBody",
+)
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -145,10 +154,34 @@ def _date(ctx: _Ctx, value: Any, line: int) -> list[Any]:
     return [Literal(day.isoformat(), datatype=XSD_DATE)]
 
 
+_YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _partial_date(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    """A full date, or only what the record confirms: ``2013-03`` or ``2013``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _year(ctx, value, line)
+    if isinstance(value, str) and _YEAR_MONTH.match(value):
+        return [Literal(value, datatype=XSD_GYEAR_MONTH)]
+    return _date(ctx, value, line)
+
+
 def _boolean(ctx: _Ctx, value: Any, line: int) -> list[Any]:
     if not isinstance(value, bool):
         raise ctx.fail(line, f"expected true or false, got {value!r}")
     return [Literal("true" if value else "false", datatype=XSD_BOOLEAN)]
+
+
+def _year(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1800 <= value <= 2100:
+        raise ctx.fail(line, f"expected a year such as 2012, got {value!r}")
+    return [Literal(str(value), datatype=XSD_GYEAR)]
+
+
+def _integer(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ctx.fail(line, f"expected a whole number from 1, got {value!r}")
+    return [Literal(str(value), datatype=XSD_INTEGER)]
 
 
 def _url(ctx: _Ctx, value: Any, line: int) -> list[Any]:
@@ -169,6 +202,33 @@ def _ref(kind: str) -> Convert:
     return convert
 
 
+def _sdg_target(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    if not isinstance(value, str):
+        raise ctx.fail(line, f"write SDG targets as quoted text such as '10.3', got {value!r}")
+    try:
+        return [ctx.iris.sdg_target(value)]
+    except ValueError as error:
+        raise ctx.fail(line, str(error)) from None
+
+
+def _target(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    """An instrument id, or a path to a part of it: ``icerd/art/5/para/a``, ``icerd/section/i``."""
+    if not isinstance(value, str):
+        raise ctx.fail(line, f"expected an instrument id or provision path, got {value!r}")
+    slug, *rest = value.split("/")
+    steps = list(zip(rest[::2], rest[1::2], strict=False))
+    try:
+        if len(rest) % 2:
+            raise ValueError("a provision path alternates kind and number: icerd/art/5/para/a")
+        if not steps:
+            return [ctx.iris.instrument(slug)]
+        if steps[0][0] in _DIVISIONS and len(steps) == 1:
+            return [ctx.iris.section(slug, steps[0][1], steps[0][0])]
+        return [ctx.iris.provision(slug, *steps)]
+    except ValueError as error:
+        raise ctx.fail(line, f"{value!r}: {error}") from None
+
+
 @dataclass(frozen=True)
 class Field:
     predicate: str
@@ -180,6 +240,10 @@ _SOURCED = {
     "url": Field("dcat:landingPage", _url),
     "sources": Field("dcterms:source", _url, many=True),
 }
+_ALIGNED = {
+    "exact_match": Field("skos:exactMatch", _url, many=True),
+    "close_match": Field("skos:closeMatch", _url, many=True),
+}
 _TAGGED = {
     "themes": Field("ng:addressesTheme", _ref("theme"), many=True),
     "groups": Field("ng:concernsGroup", _ref("group"), many=True),
@@ -190,15 +254,17 @@ INSTRUMENT_FIELDS: dict[str, Field] = {
     "abbreviations": Field("ng:abbreviation", _text, many=True),
     "symbol": Field("ng:symbol", _text),
     "adopted_by": Field("ng:adoptedBy", _ref("body")),
-    "adopted": Field("eli:date_document", _date),
+    "adopted": Field("eli:date_document", _partial_date),
     "entry_into_force": Field("eli:first_date_entry_in_force", _date),
     "binding": Field("ng:legallyBinding", _boolean),
     "recalls": Field("ng:recalls", _ref("instrument"), many=True),
     "builds_on": Field("ng:buildsOn", _ref("instrument"), many=True),
     "monitored_by": Field("ng:monitoredBy", _ref("body"), many=True),
     "establishes": Field("ng:establishes", _ref("body"), many=True),
+    "note": Field("skos:note", _langtext),
     **_SOURCED,
     **_TAGGED,
+    **_ALIGNED,
 }
 PROVISION_FIELDS: dict[str, Field] = {
     "heading": Field("dcterms:title", _langtext),
@@ -211,6 +277,63 @@ ORGANIZATION_FIELDS: dict[str, Field] = {
     "established": Field("dcterms:created", _date),
     "founding_instrument": Field("ng:foundingInstrument", _ref("instrument")),
     "parent": Field("org:subOrganizationOf", _ref("body")),
+    "note": Field("skos:note", _langtext),
+    **_SOURCED,
+    **_ALIGNED,
+}
+NETWORK_FIELDS: dict[str, Field] = {
+    "name": Field("rdfs:label", _langtext),
+    "abbreviations": Field("ng:abbreviation", _text, many=True),
+    "established": Field("dcterms:created", _date),
+    "description": Field("dcterms:description", _langtext),
+    "coordinated_by": Field("ng:coordinatedBy", _ref("entity")),
+    "members": Field("org:hasMember", _ref("entity"), many=True),
+    **_SOURCED,
+    **_TAGGED,
+    **_ALIGNED,
+}
+ANNIVERSARY_FIELDS: dict[str, Field] = {
+    "name": Field("rdfs:label", _langtext),
+    "year": Field("dcterms:date", _year),
+    "description": Field("dcterms:description", _langtext),
+    "commemorates": Field("ng:commemorates", _ref("instrument"), many=True),
+    **_SOURCED,
+}
+COMMITMENT_FIELDS: dict[str, Field] = {
+    "order": Field("ng:order", _integer),
+    "number": Field("eli:number", _text),
+    "title": Field("dcterms:title", _langtext),
+    "summary": Field("dcterms:abstract", _langtext),
+    "committed_by": Field("ng:committedBy", _ref("network")),
+    "stated": Field("dcterms:issued", _date),
+    "implements": Field("ng:implements", _target, many=True),
+    "anniversaries": Field("ng:inLightOf", _ref("anniversary"), many=True),
+    **_SOURCED,
+    **_TAGGED,
+}
+PRACTICE_FIELDS: dict[str, Field] = {
+    "title": Field("dcterms:title", _langtext),
+    "description": Field("dcterms:description", _langtext),
+    "countries": Field("ng:country", _text, many=True),
+    "region": Field("ng:region", _text),
+    "start": Field("ng:startYear", _year),
+    "end": Field("ng:endYear", _year),
+    "actors": Field("ng:implementingActor", _text, many=True),
+    "un_entities": Field("prov:wasAttributedTo", _ref("entity"), many=True),
+    "implements": Field("ng:implements", _target, many=True),
+    "sdg_targets": Field("ng:contributesToTarget", _sdg_target, many=True),
+    "documented_in": Field("dcterms:bibliographicCitation", _text, many=True),
+    **_SOURCED,
+    **_TAGGED,
+}
+SDG_GOAL_FIELDS: dict[str, Field] = {
+    "title": Field("skos:prefLabel", _langtext),
+    "summary": Field("skos:definition", _langtext),
+    **_SOURCED,
+    **_ALIGNED,
+}
+SDG_TARGET_FIELDS: dict[str, Field] = {
+    "summary": Field("skos:definition", _langtext),
     **_SOURCED,
 }
 
@@ -288,7 +411,35 @@ def _instrument(ctx: _Ctx, record: Any, line: int) -> tuple[str, NamedNode, str]
     return slug, subject, label
 
 
-_PROVISION_KINDS = {"article": ("art", "Article"), "paragraph": ("para", "Paragraph")}
+_PROVISION_KINDS = {
+    "article": ("art", "Article"),
+    "paragraph": ("para", "Paragraph"),
+    "section": ("section", "Section"),
+    "part": ("part", "Section"),
+}
+# The key under which each kind nests its parts.
+_CHILDREN = {"article": "paragraphs", "section": "provisions", "part": "provisions"}
+_DIVISIONS = ("section", "part")
+
+
+@dataclass(frozen=True)
+class _Parent:
+    """Where provisions being read hang: their IRI path steps, parent resource and label."""
+
+    subject: NamedNode
+    steps: tuple[tuple[str, object], ...] = ()
+    label: str = ""
+
+
+def _provision_subject(ctx: _Ctx, item: _Located, key: str, slug: str, parent: _Parent):
+    step, _ = _PROVISION_KINDS[key]
+    number = item[key]
+    try:
+        if key in _DIVISIONS:
+            return ctx.iris.section(slug, number, step)
+        return ctx.iris.provision(slug, *parent.steps, (step, number))
+    except ValueError as error:
+        raise ctx.fail(item.key_lines[key], str(error)) from None
 
 
 def _provisions(
@@ -296,9 +447,7 @@ def _provisions(
     items: Any,
     line: int,
     instrument: tuple[str, NamedNode, str],
-    parent: NamedNode,
-    steps: tuple[tuple[str, object], ...] = (),
-    label: str = "",
+    parent: _Parent,
 ) -> None:
     if not isinstance(items, list):
         raise ctx.fail(line, "provisions: expected a list")
@@ -307,58 +456,149 @@ def _provisions(
         keys = [k for k in _PROVISION_KINDS if isinstance(item, dict) and k in item]
         if len(keys) != 1:
             where = item.line if isinstance(item, _Located) else line
-            raise ctx.fail(where, "each provision needs exactly one of: article, paragraph")
+            kinds = ", ".join(_PROVISION_KINDS)
+            raise ctx.fail(where, f"each provision needs exactly one of: {kinds}")
         key = keys[0]
-        step, kind = _PROVISION_KINDS[key]
         number = item[key]
-        try:
-            subject = ctx.iris.provision(slug, *steps, (step, number))
-        except ValueError as error:
-            raise ctx.fail(item.key_lines[key], str(error)) from None
+        subject = _provision_subject(ctx, item, key, slug, parent)
         _declare(ctx, subject, item.line)
-        here = f"{label or short}, {key} {number}"
-        ctx.add(subject, "rdf:type", ctx.iris.term(kind))
+        here = f"{parent.label or short}, {key} {number}"
+        ctx.add(subject, "rdf:type", ctx.iris.term(_PROVISION_KINDS[key][1]))
         ctx.add(subject, "eli:number", Literal(str(number)))
         ctx.add(subject, "ng:order", Literal(str(order), datatype=XSD_INTEGER))
         ctx.add(subject, "rdfs:label", Literal(here, language="en"))
         ctx.add(subject, "ng:partOfInstrument", instrument_iri)
-        ctx.add(subject, "dcterms:isPartOf", parent)
-        ctx.add(parent, "dcterms:hasPart", subject)
-        _emit_fields(ctx, subject, item, PROVISION_FIELDS, {key, "paragraphs"})
-        if "paragraphs" in item:
-            if key != "article":
-                raise ctx.fail(item.key_lines["paragraphs"], "only an article has paragraphs")
-            nested = (*steps, (step, number))
+        ctx.add(subject, "dcterms:isPartOf", parent.subject)
+        ctx.add(parent.subject, "dcterms:hasPart", subject)
+        children = _CHILDREN.get(key)
+        nesting = {c for c in _CHILDREN.values() if c in item}
+        if nesting - {children}:
+            bad = sorted(nesting - {children})[0]
+            raise ctx.fail(item.key_lines[bad], f"a {key} cannot have {bad!r}")
+        _emit_fields(ctx, subject, item, PROVISION_FIELDS, {key, *nesting})
+        if children in item:
+            # A division groups provisions without entering their IRIs; an article does.
+            division = key in _DIVISIONS
+            steps = parent.steps if division else (*parent.steps, ("art", number))
+            label = parent.label if division else here
             _provisions(
                 ctx,
-                item["paragraphs"],
-                item.key_lines["paragraphs"],
+                item[children],
+                item.key_lines[children],
                 instrument,
-                subject,
-                nested,
-                here,
+                _Parent(subject, steps, label),
             )
+
+
+def _record(
+    ctx: _Ctx, record: Any, line: int, what: str, mint: Callable[[Any], NamedNode], key: str = "id"
+) -> tuple[NamedNode, Any]:
+    """Mint and declare the subject of a record identified by ``key``."""
+    value = _required(ctx, record, key, what, line)
+    try:
+        subject = mint(value)
+    except ValueError as error:
+        raise ctx.fail(record.key_lines[key], str(error)) from None
+    _declare(ctx, subject, record.line)
+    return subject, value
+
+
+def _records(ctx: _Ctx, items: Any, line: int, what: str) -> list[_Located]:
+    if not isinstance(items, list):
+        raise ctx.fail(line, f"expected a list of {what} records")
+    return items
 
 
 def _organizations(ctx: _Ctx, items: Any, line: int, entity: bool) -> None:
     what = "entity" if entity else "body"
-    if not isinstance(items, list):
-        raise ctx.fail(line, f"expected a list of {what} records")
-    for record in items:
-        slug = _required(ctx, record, "id", what, line)
-        try:
-            subject = ctx.iris.entity(slug) if entity else ctx.iris.body(slug)
-        except ValueError as error:
-            raise ctx.fail(record.key_lines["id"], str(error)) from None
+    for record in _records(ctx, items, line, what):
+        mint = ctx.iris.entity if entity else ctx.iris.body
+        if not isinstance(record, dict):
+            raise ctx.fail(line, f"each {what} must be a mapping of keys to values")
         kind = "UNEntity" if entity else _kind(ctx, record, BODY_KINDS, what)
-        _declare(ctx, subject, record.line)
+        subject, _ = _record(ctx, record, line, what, mint)
         ctx.add(subject, "rdf:type", ctx.iris.term(kind))
         _emit_fields(
             ctx, subject, record, ORGANIZATION_FIELDS, {"id"} | ({"kind"} if not entity else set())
         )
 
 
-TOP_LEVEL = ("instrument", "provisions", "bodies", "entities")
+def _typed(
+    ctx: _Ctx, subject: NamedNode, record: _Located, kind: str, fields: dict[str, Field], key: str
+) -> None:
+    ctx.add(subject, "rdf:type", ctx.iris.term(kind))
+    _emit_fields(ctx, subject, record, fields, {key})
+
+
+def _network(ctx: _Ctx, record: Any, line: int) -> None:
+    subject, _ = _record(ctx, record, line, "network", ctx.iris.network)
+    _typed(ctx, subject, record, "InterAgencyNetwork", NETWORK_FIELDS, "id")
+
+
+def _anniversaries(ctx: _Ctx, items: Any, line: int) -> None:
+    for record in _records(ctx, items, line, "anniversary"):
+        subject, _ = _record(ctx, record, line, "anniversary", ctx.iris.anniversary)
+        _typed(ctx, subject, record, "Anniversary", ANNIVERSARY_FIELDS, "id")
+
+
+def _commitments(ctx: _Ctx, items: Any, line: int) -> None:
+    for record in _records(ctx, items, line, "commitment"):
+        subject, _ = _record(ctx, record, line, "commitment", ctx.iris.commitment)
+        _typed(ctx, subject, record, "WorkPlanCommitment", COMMITMENT_FIELDS, "id")
+        label = _english(record, "title")
+        if label:
+            ctx.add(subject, "rdfs:label", Literal(" ".join(label.split()), language="en"))
+
+
+def _practices(ctx: _Ctx, items: Any, line: int) -> None:
+    for record in _records(ctx, items, line, "practice"):
+        subject, _ = _record(ctx, record, line, "practice", ctx.iris.practice)
+        start, end = record.get("start"), record.get("end")
+        if isinstance(start, int) and isinstance(end, int) and end < start:
+            raise ctx.fail(record.key_lines["end"], f"end year {end} is before start year {start}")
+        _typed(ctx, subject, record, "Practice", PRACTICE_FIELDS, "id")
+        label = _english(record, "title")
+        if label:
+            ctx.add(subject, "rdfs:label", Literal(" ".join(label.split()), language="en"))
+
+
+def _sdg_goals(ctx: _Ctx, items: Any, line: int) -> None:
+    scheme = ctx.iris.scheme("sdgs")
+    for record in _records(ctx, items, line, "SDG goal"):
+        subject, number = _record(ctx, record, line, "SDG goal", ctx.iris.sdg_goal, "goal")
+        _typed(ctx, subject, record, "SDGGoal", SDG_GOAL_FIELDS, "goal")
+        ctx.add(subject, "skos:notation", Literal(str(number)))
+        ctx.add(subject, "skos:inScheme", scheme)
+        ctx.add(subject, "skos:topConceptOf", scheme)
+
+
+def _sdg_targets(ctx: _Ctx, items: Any, line: int) -> None:
+    scheme = ctx.iris.scheme("sdgs")
+    for record in _records(ctx, items, line, "SDG target"):
+        if isinstance(record, dict) and not isinstance(record.get("target"), str):
+            where = record.key_lines.get("target", record.line)
+            raise ctx.fail(where, "write SDG targets as quoted text such as '10.3'")
+        subject, notation = _record(ctx, record, line, "SDG target", ctx.iris.sdg_target, "target")
+        _typed(ctx, subject, record, "SDGTarget", SDG_TARGET_FIELDS, "target")
+        ctx.add(subject, "skos:notation", Literal(notation))
+        ctx.add(subject, "skos:prefLabel", Literal(f"SDG target {notation}", language="en"))
+        ctx.add(subject, "skos:inScheme", scheme)
+        ctx.add(subject, "skos:broader", ctx.iris.sdg_goal(notation.split(".")[0]))
+
+
+_READERS: dict[str, Callable[[_Ctx, Any, int], None]] = {
+    "bodies": lambda ctx, items, line: _organizations(ctx, items, line, entity=False),
+    "entities": lambda ctx, items, line: _organizations(ctx, items, line, entity=True),
+    "network": _network,
+    "anniversaries": _anniversaries,
+    "commitments": _commitments,
+    "practices": _practices,
+    "sdg_goals": _sdg_goals,
+    "sdg_targets": _sdg_targets,
+}
+
+
+TOP_LEVEL = ("instrument", "provisions", *_READERS)
 
 
 def read_corpus_file(
@@ -387,12 +627,11 @@ def read_corpus_file(
             raise ctx.fail(
                 data.key_lines["provisions"], "provisions need an 'instrument' in the same file"
             )
-        _provisions(
-            ctx, data["provisions"], data.key_lines["provisions"], instrument, instrument[1]
-        )
-    for key, entity in (("bodies", False), ("entities", True)):
+        top = _Parent(instrument[1])
+        _provisions(ctx, data["provisions"], data.key_lines["provisions"], instrument, top)
+    for key, read in _READERS.items():
         if key in data:
-            _organizations(ctx, data[key], data.key_lines[key], entity)
+            read(ctx, data[key], data.key_lines[key])
     return source
 
 

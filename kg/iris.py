@@ -16,6 +16,9 @@ _NUMBER = re.compile(r"^[A-Za-z0-9]+(?:[ .-][A-Za-z0-9]+)*$")
 
 # Provision path steps, in the order they nest (DESIGN.md: art/{n}[/para/{m}]).
 PROVISION_STEPS = ("art", "para")
+# Divisions that group provisions: id/instrument/{slug}/{step}/{n}.
+SECTION_STEPS = ("section", "part")
+_SDG_TARGET = re.compile(r"^([1-9]|1[0-7])\.([1-9][0-9]?|[a-z])$")
 
 
 def check_slug(slug: str) -> str:
@@ -70,6 +73,13 @@ class Iris:
             parts.append(f"{kind}/{number_slug(number)}")
         return self._mint("/".join(parts))
 
+    def section(self, instrument: str, number: object, step: str = "section") -> NamedNode:
+        """A division of an instrument (``section/ii``, ``part/i``) that groups provisions
+        without entering their IRIs: ICERD article 5 stays .../art/5 inside part I."""
+        if step not in SECTION_STEPS:
+            raise ValueError(f"unknown division {step!r}")
+        return self._mint(f"id/instrument/{check_slug(instrument)}/{step}/{number_slug(number)}")
+
     def theme(self, slug: str) -> NamedNode:
         return self._mint(f"id/theme/{check_slug(slug)}")
 
@@ -84,6 +94,29 @@ class Iris:
 
     def practice(self, slug: str) -> NamedNode:
         return self._mint(f"id/practice/{check_slug(slug)}")
+
+    def network(self, slug: str) -> NamedNode:
+        return self._mint(f"id/network/{check_slug(slug)}")
+
+    def commitment(self, slug: str) -> NamedNode:
+        return self._mint(f"id/commitment/{check_slug(slug)}")
+
+    def anniversary(self, slug: str) -> NamedNode:
+        return self._mint(f"id/anniversary/{check_slug(slug)}")
+
+    def sdg_goal(self, number: object) -> NamedNode:
+        """An SDG goal by its official number: ``sdg_goal(10)`` -> id/sdg/goal/10."""
+        text = str(number).strip()
+        if isinstance(number, bool) or not text.isdigit() or not 1 <= int(text) <= 17:
+            raise ValueError(f"{number!r} is not an SDG goal number (1-17)")
+        return self._mint(f"id/sdg/goal/{int(text)}")
+
+    def sdg_target(self, notation: object) -> NamedNode:
+        """An SDG target by its official identifier: ``sdg_target('10.3')`` -> .../target/10-3."""
+        text = notation.strip() if isinstance(notation, str) else ""
+        if not _SDG_TARGET.match(text):
+            raise ValueError(f"{notation!r} is not an SDG target identifier such as 10.3 or 16.b")
+        return self._mint(f"id/sdg/target/{text.replace('.', '-')}")
 
     def document(self, slug: str) -> NamedNode:
         return self._mint(f"id/document/{check_slug(slug)}")

@@ -20,6 +20,8 @@ CENSUS: dict[str, str] = {
     "groups": "ng:RightsHolderGroup",
     "bodies": "ng:Body",
     "entities": "ng:UNEntity",
+    "sdgs": "ng:SDGGoal|ng:SDGTarget",
+    "networks": "ng:InterAgencyNetwork",
     "practices": "ng:Practice",
     "commitments": "ng:WorkPlanCommitment",
     "documents": "ng:Document",
@@ -41,7 +43,8 @@ def census(store: Store, iris: Iris) -> dict[str, int]:
     counts = {"triples": len(store), "graphs": sum(1 for _ in store.named_graphs())}
     prefixes = {"ng": iris.term("").value, **EXTERNAL}
     for name, curie in CENSUS.items():
-        query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {curie} }}"
+        classes = " ".join(curie.split("|"))
+        query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c }}"
         rows = store.query(query, prefixes=prefixes, use_default_graph_as_union=True)
         counts[name] = int(next(iter(rows))["n"].value)
     return counts

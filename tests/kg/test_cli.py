@@ -39,7 +39,10 @@ def test_updates_are_not_queries(release_root, cli):
     "fmt,marker", [("json", '"head"'), ("xml", "<sparql"), ("csv", "n\n29"), ("tsv", "?n\n")]
 )
 def test_select_formats(release_root, cli, fmt, marker):
-    query = "SELECT (COUNT(*) AS ?n) WHERE { ?p a ng:Provision }"
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?p a ng:Provision ; ng:partOfInstrument "
+        "<https://w3id.org/normgraph/id/instrument/unmd-1992> }"
+    )
     result = cli("query", "--release-dir", str(release_root), query, "--format", fmt)
     assert result.returncode == 0, result.stderr
     assert marker in result.stdout and "29" in result.stdout
@@ -55,7 +58,10 @@ def test_select_formats(release_root, cli, fmt, marker):
     ],
 )
 def test_construct_formats_parse_back(release_root, cli, fmt, rdf):
-    query = "CONSTRUCT { ?a dcterms:abstract ?s } WHERE { ?a a ng:Article ; dcterms:abstract ?s }"
+    query = (
+        "CONSTRUCT { ?a dcterms:abstract ?s } WHERE { ?a a ng:Article ; dcterms:abstract ?s ; "
+        "ng:partOfInstrument <https://w3id.org/normgraph/id/instrument/unmd-1992> }"
+    )
     result = cli("query", "--release-dir", str(release_root), query, "--format", fmt)
     assert result.returncode == 0, result.stderr
     assert len(list(parse(result.stdout.encode(), format=rdf))) == 9
@@ -82,7 +88,7 @@ def test_query_from_file_and_stdin(release_root, cli, tmp_path):
         "-",
         "--format",
         "json",
-        input="ASK { ?s a ng:Treaty }",
+        input="ASK { ?s a ng:Instrument ; ng:symbol 'no such symbol' }",
     )
     assert json.loads(by_stdin.stdout)["boolean"] is False
     neither = cli("query", "--release-dir", str(release_root))

@@ -87,3 +87,102 @@ def test_same_id_across_files_is_refused(fixture_corpus):
 def test_unknown_kind(fixture_corpus):
     _edit(fixture_corpus, "instruments/test-decl.yaml", "kind: Declaration", "kind: Decree")
     assert "instrument kind 'Decree' is not one of" in str(_error(fixture_corpus))
+
+
+# ---------------------------------------------------------------- record kinds added with issue 3
+PRACTICE = """\
+practices:
+  - id: test-practice
+    title: {en: A test practice}
+    description: A practice used only by the tests.
+    countries: [Nowhere]
+    start: 2010
+    actors: [Test actor]
+    themes: [education]
+    implements: [test-decl/art/1/para/2]
+    sdg_targets: ["10.3"]
+    sources: [https://example.org/practice]
+"""
+
+
+def _write(corpus: Path, name: str, text: str) -> Path:
+    path = corpus / name
+    path.write_text(text)
+    return path
+
+
+def test_practice_reads_with_its_links(fixture_corpus):
+    _write(fixture_corpus, "practices.yaml", PRACTICE)
+    sources = {s.name: s for s in read_corpus(fixture_corpus, IRIS)}
+    triples = {(t.predicate.value, t.object.value) for t in sources["practices.yaml"].triples}
+    base = IRIS.base
+    assert (
+        "https://w3id.org/normgraph/def/implements",
+        base + "id/instrument/test-decl/art/1/para/2",
+    ) in triples
+    assert (
+        "https://w3id.org/normgraph/def/contributesToTarget",
+        base + "id/sdg/target/10-3",
+    ) in triples
+    assert ("https://w3id.org/normgraph/def/startYear", "2010") in triples
+
+
+def test_practice_ending_before_it_starts_names_the_line(fixture_corpus):
+    _write(
+        fixture_corpus,
+        "practices.yaml",
+        PRACTICE.replace("    start: 2010\n", "    start: 2010\n    end: 2009\n"),
+    )
+    error = _error(fixture_corpus)
+    assert error.path.endswith("practices.yaml") and error.line == 7
+    assert "end year 2009 is before start year 2010" in str(error)
+
+
+def test_unquoted_sdg_target_is_refused(fixture_corpus):
+    _write(fixture_corpus, "practices.yaml", PRACTICE.replace('["10.3"]', "[16.10]"))
+    error = _error(fixture_corpus)
+    assert error.line == 10 and "quoted text such as '10.3'" in str(error)
+
+
+def test_bad_provision_path_is_refused(fixture_corpus):
+    _write(
+        fixture_corpus,
+        "practices.yaml",
+        PRACTICE.replace("test-decl/art/1/para/2", "test-decl/art"),
+    )
+    error = _error(fixture_corpus)
+    assert error.line == 9 and "'test-decl/art'" in str(error)
+
+
+def test_sections_group_provisions_without_entering_their_iris(fixture_corpus):
+    _edit(
+        fixture_corpus,
+        "instruments/test-decl.yaml",
+        "provisions:\n  - article: 1",
+        "provisions:\n  - section: I\n    summary: A section.\n    provisions:\n  - article: 1",
+    )
+    text = (fixture_corpus / "instruments/test-decl.yaml").read_text()
+    # indent the two articles under the section
+    head, tail = text.split("    provisions:\n", 1)
+    tail = "".join("    " + line if line.strip() else line for line in tail.splitlines(True))
+    (fixture_corpus / "instruments/test-decl.yaml").write_text(head + "    provisions:\n" + tail)
+    source = {s.name: s for s in read_corpus(fixture_corpus, IRIS)}["instruments/test-decl.yaml"]
+    article = IRIS.provision("test-decl", ("art", 1)).value
+    section = IRIS.section("test-decl", "I").value
+    parents = {
+        t.object.value
+        for t in source.triples
+        if t.subject.value == article and t.predicate.value.endswith("/isPartOf")
+    }
+    assert parents == {section}
+    assert IRIS.provision("test-decl", ("art", 1), ("para", 2)).value in source.locations
+
+
+def test_a_paragraph_cannot_have_provisions(fixture_corpus):
+    _edit(
+        fixture_corpus,
+        "instruments/test-decl.yaml",
+        "        summary: Second paragraph of the first article.\n",
+        "        summary: Second paragraph of the first article.\n        provisions: []\n",
+    )
+    assert "a paragraph cannot have 'provisions'" in str(_error(fixture_corpus))

@@ -47,3 +47,23 @@ def test_local_strips_base_only():
     iris = Iris(BASE)
     assert iris.local(BASE + "id/body/ga") == "id/body/ga"
     assert iris.local("http://purl.org/dc/terms/title") == "http://purl.org/dc/terms/title"
+
+
+def test_iris_added_with_the_corpus():
+    iris = Iris(BASE)
+    assert iris.section("icerd", "I", "part").value == BASE + "id/instrument/icerd/part/i"
+    assert (
+        iris.section("ddpa-programme-2001", "II-roma").value
+        == BASE + "id/instrument/ddpa-programme-2001/section/ii-roma"
+    )
+    assert iris.network("un-network").value == BASE + "id/network/un-network"
+    assert iris.commitment("c").value == BASE + "id/commitment/c"
+    assert iris.anniversary("a").value == BASE + "id/anniversary/a"
+    assert iris.sdg_goal(10).value == BASE + "id/sdg/goal/10"
+    assert iris.sdg_target("16.b").value == BASE + "id/sdg/target/16-b"
+    assert iris.sdg_target("16.10").value == BASE + "id/sdg/target/16-10"
+    for bad in ("18.1", "10", "10.3.1", 10.3, True):
+        with pytest.raises(ValueError):
+            iris.sdg_target(bad)
+    with pytest.raises(ValueError):
+        iris.section("icerd", "I", "chapter")

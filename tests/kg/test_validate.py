@@ -79,3 +79,24 @@ def test_ontology_term_without_definition_fails(tmp_path, fixture_corpus):
     with pytest.raises(ValidationFailed) as caught:
         check(Inputs(ontology, fixture_corpus), IRIS, silent())
     assert "normgraph.ttl: def/legallyBinding: skos:definition:" in str(caught.value)
+
+
+def test_practice_without_source_or_instrument_is_refused(fixture_corpus):
+    (fixture_corpus / "practices.yaml").write_text(
+        "practices:\n"
+        "  - id: unsourced\n"
+        "    title: {en: An unsourced practice}\n"
+        "    description: Nothing documents it.\n"
+        "    region: Nowhere\n"
+        "    start: 2020\n"
+        "    actors: [Someone]\n"
+        "    themes: [education]\n"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        check(_inputs(fixture_corpus), IRIS, silent())
+    report = str(caught.value)
+    assert (
+        "practices.yaml:2: id/practice/unsourced: sources: a practice needs at least one source"
+        in report
+    )
+    assert "implements: a practice must implement at least one instrument or provision" in report
