@@ -45,6 +45,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a SPARQL query or update may run before it is stopped (a request may lower it).",
     ),
     Setting(
+        "update_timeout",
+        "NORMGRAPH_UPDATE_TIMEOUT",
+        "600",
+        "Seconds an authorised SPARQL update may take, index rebuild included.",
+    ),
+    Setting(
         "max_results",
         "NORMGRAPH_MAX_RESULTS",
         "10000",
@@ -92,6 +98,7 @@ class Settings:
     release_dir: Path
     base_iri: str
     query_timeout: float = 30.0
+    update_timeout: float = 600.0
     max_results: int = 10000
     update_token: str = ""
     query_workers: int = 1
@@ -111,6 +118,7 @@ class Settings:
             release_dir=Path(str(values["release_dir"])),
             base_iri=_check_base(values),
             query_timeout=_number(values, "query_timeout", float, minimum=0.1),
+            update_timeout=_number(values, "update_timeout", float, minimum=1),
             max_results=_number(values, "max_results", int, minimum=1),
             update_token=str(values["update_token"]),
             query_workers=_number(values, "query_workers", int, minimum=1),

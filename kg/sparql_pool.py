@@ -134,8 +134,8 @@ class _Child:
 class QueryPool:
     """At most ``size`` children; ``submit`` blocks while all are busy."""
 
-    def __init__(self, size: int, timeout: float) -> None:
-        self.size, self.timeout = size, timeout
+    def __init__(self, size: int) -> None:
+        self.size = size
         self._context = multiprocessing.get_context("spawn")  # no inherited locks or handles
         self._idle: list[_Child] = []
         self._count = 0
@@ -148,9 +148,8 @@ class QueryPool:
                 self._idle.append(_Child(self._context))
                 self._count += 1
 
-    def submit(self, job: QueryJob | UpdateJob, timeout: float | None = None) -> Answer:
-        """Run ``job`` in a child; ``timeout`` may lower the pool's limit, never raise it."""
-        limit = min(self.timeout, timeout) if timeout else self.timeout
+    def submit(self, job: QueryJob | UpdateJob, limit: float) -> Answer:
+        """Run ``job`` in a child and wait at most ``limit`` seconds for the answer."""
         child = self._acquire()
         try:
             child.conn.send(job)

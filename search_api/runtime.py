@@ -77,7 +77,7 @@ class Runtime:
     def pool(self) -> QueryPool:
         with self._lock:
             if self._pool is None:
-                self._pool = QueryPool(self.settings.query_workers, self.settings.query_timeout)
+                self._pool = QueryPool(self.settings.query_workers)
             return self._pool
 
     def close(self) -> None:

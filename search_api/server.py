@@ -39,8 +39,8 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool = Fa
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": "sync",
-            # a worker waits at most the query limit for its query process, plus slack
-            "timeout": int(settings.query_timeout) + 30,
+            # a worker waits at most the longest limit for its query process, plus slack
+            "timeout": int(max(settings.query_timeout, settings.update_timeout)) + 30,
             "graceful_timeout": 10,
             "limit_request_line": 0,  # the app answers 414 itself (NORMGRAPH_MAX_URL)
             "accesslog": "-",

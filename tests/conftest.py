@@ -61,10 +61,11 @@ def build_into(root: Path, inputs: Inputs | None = None):
 
 
 @pytest.fixture(scope="session")
-def release_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One release built from the embedded ontology and corpus, shared read-only."""
+def release_root(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
+    """One release built from the embedded ontology and corpus, with its search indexes
+    (as `normgraph build` makes it), shared read-only."""
     root = tmp_path_factory.mktemp("releases")
-    build_into(root)
+    build_searchable(root, encoder)
     return root
 
 
@@ -122,11 +123,9 @@ def build_searchable(root: Path, encoder, inputs: Inputs | None = None):
 
 
 @pytest.fixture(scope="session")
-def search_root(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
-    """The embedded corpus, built once with search indexes, shared read-only."""
-    root = tmp_path_factory.mktemp("searchable")
-    build_searchable(root, encoder)
-    return root
+def search_root(release_root: Path) -> Path:
+    """The shared release, named for tests that are about search."""
+    return release_root
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def _query(op: Operation) -> Response:
             runtime().settings.embedding_model,
         ),
     )
-    answer = runtime().pool().submit(job, op.timeout)
+    answer = runtime().pool().submit(job, _limit(op, runtime().settings.query_timeout))
     fmt = next(f for f in of_kinds() if f.name == answer.format)
     response = Response(answer.body, content_type=fmt.media_type)
     response.headers["X-Normgraph-Release"] = live.release.id
@@ -188,12 +188,17 @@ def _update(op: Operation) -> Response:
         relative_base=request.base_url,
         finalizer=("search_api.search.index:finalizer", runtime().settings.embedding_model),
     )
-    answer = runtime().pool().submit(job, op.timeout)
+    answer = runtime().pool().submit(job, _limit(op, runtime().settings.update_timeout))
     return Response(
         f"update applied; release {answer.extra['release']} is current\n",
         mimetype="text/plain",
         headers={"X-Normgraph-Release": answer.extra["release"]},
     )
+
+
+def _limit(op: Operation, ceiling: float) -> float:
+    """A request may lower the time limit, never raise it."""
+    return min(op.timeout, ceiling) if op.timeout else ceiling
 
 
 def _describe() -> Response:

@@ -121,8 +121,9 @@ def test_a_model_mismatch_is_refused(make_app, search_root, tmp_path):
     assert "indexed with some/other-model" in response.json["error"]["message"]
 
 
-def test_a_release_without_index_says_so(client):
-    response = client.get("/api/search", query_string={"q": "minorities"})
+def test_a_release_without_index_says_so(make_app, build_release, tmp_path):
+    build_release(tmp_path)  # graph only, no search indexes
+    response = make_app(tmp_path).test_client().get("/api/search", query_string={"q": "minorities"})
     assert response.status_code == 503 and "no search index" in response.json["error"]["message"]
 
 
