@@ -114,3 +114,24 @@ def test_other_base_iri_mints_everything_under_it(tmp_path, cli):
     out = cli("export", "--format", "nq", "--release-dir", str(tmp_path)).stdout
     assert "<http://localhost:8000/id/instrument/unmd-1992/art/4/para/3>" in out
     assert "w3id.org/normgraph" not in out
+
+
+def test_example_queries_answer(release_root, cli):
+    def rows(name):
+        result = cli(
+            "query",
+            "--release-dir",
+            str(release_root),
+            "--file",
+            f"kg/examples/{name}",
+            "--format",
+            "json",
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["results"]["bindings"]
+
+    practices = rows("practices-by-instrument.rq")
+    assert len({r["practice"]["value"] for r in practices}) >= 30
+    plan = rows("work-plan.rq")
+    assert [int(r["order"]["value"]) for r in plan] == list(range(1, len(plan) + 1))
+    assert len(plan) >= 7 and any("anniversaries" in r for r in plan)
