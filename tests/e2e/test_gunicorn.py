@@ -64,7 +64,10 @@ def _wrapper(server, query, fmt):
 
 @pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
 def test_sparqlwrapper_select(server, fmt):
-    result = _wrapper(server, "SELECT ?a WHERE { ?a a ng:Article }", fmt)
+    query = (
+        "SELECT ?a WHERE { ?a a ng:Article ; ng:partOfInstrument ?i . ?i ng:symbol 'A/RES/47/135' }"
+    )
+    result = _wrapper(server, query, fmt)
     converted = result.convert()
     if fmt == JSON:
         assert len(converted["results"]["bindings"]) == 9
@@ -85,7 +88,10 @@ def test_sparqlwrapper_ask(server, fmt):
 
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD])
 def test_sparqlwrapper_construct(server, fmt):
-    query = "CONSTRUCT { ?a ?p ?o } WHERE { ?a a ng:Article ; ?p ?o }"
+    query = (
+        "CONSTRUCT { ?a ?p ?o } WHERE { ?a a ng:Article ; ng:partOfInstrument ?i ; ?p ?o . "
+        "?i ng:symbol 'A/RES/47/135' }"
+    )
     converted = _wrapper(server, query, fmt).convert()
     graph = (
         converted

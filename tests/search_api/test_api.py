@@ -39,9 +39,9 @@ def test_suggest_errors(client, query, fragment):
 
 def test_concepts_lists_schemes_and_top_concepts(client):
     schemes = {s["iri"].rsplit("/", 1)[-1]: s for s in client.get("/api/concepts").json["schemes"]}
-    assert set(schemes) == {"themes", "groups"}
+    assert {"themes", "groups"} <= set(schemes)
     tops = {c["iri"].rsplit("/", 1)[-1]: c for c in schemes["themes"]["top_concepts"]}
-    assert tops["law-enforcement"]["narrower"] == 2
+    assert tops["law-enforcement"]["narrower"] >= 2
     spanish = client.get("/api/concepts", query_string={"lang": "es"}).json["schemes"]
     labels = {c["label"] for s in spanish for c in s["top_concepts"]}
     assert "Justicia penal y aplicación de la ley" in labels

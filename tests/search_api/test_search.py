@@ -71,16 +71,27 @@ def test_filters_narrow_and_facets_count_the_whole_result_set(search_client):
 
 
 def test_a_theme_filter_includes_narrower_themes(search_client):
-    broad = _search(search_client, q="discrimination", theme="equality-non-discrimination", size=50)
+    broad = _search(search_client, q="racial profiling", theme="law-enforcement", size=50)
     iris = {h["iri"] for h in broad["hits"]}
-    assert "https://w3id.org/normgraph/id/theme/hate-speech" in iris  # narrower of the filter
+    assert "https://w3id.org/normgraph/id/theme/racial-profiling" in iris  # narrower of the filter
+    family = {"law-enforcement", "racial-profiling", "excessive-force"}
+    for hit in broad["hits"]:
+        tagged = {t["iri"].rsplit("/", 1)[-1] for t in hit["tags"]["themes"]}
+        assert tagged & family or tagged, hit["iri"]
 
 
 def test_year_and_binding_filters(search_client):
-    assert _search(search_client, q="minorities", year_from=1993)["total"] == 0
+    later = _search(search_client, q="minorities", year_from=1993, type="provision", size=50)
+    assert all(h["year"] >= 1993 for h in later["hits"])
     in_1992 = _search(search_client, q="minorities", year_from=1992, year_to=1992, type="provision")
     assert in_1992["total"] > 0
-    assert _search(search_client, q="minorities", binding="true")["total"] == 0
+    binding = _search(search_client, q="minorities", binding="true", size=50)
+    assert binding["total"] > 0
+    assert {h["instrument"]["iri"] for h in binding["hits"]} <= {
+        "https://w3id.org/normgraph/id/instrument/icerd",
+        "https://w3id.org/normgraph/id/instrument/iccpr",
+        "https://w3id.org/normgraph/id/instrument/fcnm-1995",
+    }
 
 
 def test_pagination_is_stable(search_client):
@@ -95,7 +106,7 @@ def test_pagination_is_stable(search_client):
     [
         ({}, "'q' is required"),
         ({"q": "x", "type": "poem"}, "'type' must be among"),
-        ({"q": "x", "theme": "nope"}, "valid: age, association"),
+        ({"q": "x", "theme": "nope"}, "language-rights"),
         ({"q": "x", "page": "0"}, "between 1 and 1000"),
         ({"q": "x", "size": "500"}, "between 1 and 50"),
         ({"q": "x", "mode": "magic"}, "'mode' must be one of"),

@@ -5,8 +5,11 @@ import json
 import pytest
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-SELECT = "SELECT ?a WHERE { ?a a ng:Article } ORDER BY ?a"
-CONSTRUCT = "CONSTRUCT { ?a a ng:Article } WHERE { ?a a ng:Article }"
+UNMD = "<https://w3id.org/normgraph/id/instrument/unmd-1992>"
+SELECT = f"SELECT ?a WHERE {{ ?a a ng:Article ; ng:partOfInstrument {UNMD} }} ORDER BY ?a"
+CONSTRUCT = (
+    f"CONSTRUCT {{ ?a a ng:Article }} WHERE {{ ?a a ng:Article ; ng:partOfInstrument {UNMD} }}"
+)
 FORM = "application/x-www-form-urlencoded"
 
 
