@@ -37,6 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
         "https://w3id.org/normgraph/",
         "Base of every IRI normgraph mints; an absolute http(s) IRI ending with '/'.",
     ),
+    Setting(
+        "max_ingest_bytes",
+        "NORMGRAPH_MAX_INGEST_BYTES",
+        "104857600",
+        "Largest file `normgraph ingest` accepts, in bytes (default 100 MiB); a larger file is "
+        "refused with a message and the rest of the batch goes on.",
+    ),
 )
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")
@@ -46,6 +53,7 @@ _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")
 class Settings:
     release_dir: Path
     base_iri: str
+    max_ingest_bytes: int = 104_857_600
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -55,7 +63,11 @@ class Settings:
         for setting in SETTINGS:
             values[setting.name] = environ.get(setting.env, setting.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(release_dir=Path(str(values["release_dir"])), base_iri=_check_base(values))
+        return cls(
+            release_dir=Path(str(values["release_dir"])),
+            base_iri=_check_base(values),
+            max_ingest_bytes=_positive_int(values, "max_ingest_bytes"),
+        )
 
 
 def _check_base(values: dict[str, object]) -> str:
@@ -66,6 +78,14 @@ def _check_base(values: dict[str, object]) -> str:
             "http(s) IRI ending with '/'"
         )
     return base
+
+
+def _positive_int(values: dict[str, object], name: str) -> int:
+    setting = next(s for s in SETTINGS if s.name == name)
+    text = str(values[name]).strip().replace("_", "")
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{setting.env} must be a whole number above 0, got {values[name]!r}")
+    return int(text)
 
 
 def settings_help() -> str:

@@ -85,6 +85,12 @@ class Iris:
     def practice(self, slug: str) -> NamedNode:
         return self._mint(f"id/practice/{check_slug(slug)}")
 
+    def country(self, code: str) -> NamedNode:
+        """A country by its ISO 3166-1 alpha-3 code: ``country('FRA')`` -> id/country/fra."""
+        if not re.fullmatch(r"[A-Za-z]{3}", code):
+            raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 code")
+        return self._mint(f"id/country/{code.lower()}")
+
     def document(self, slug: str) -> NamedNode:
         return self._mint(f"id/document/{check_slug(slug)}")
 
@@ -92,6 +98,18 @@ class Iris:
         return self._mint(f"id/document/{check_slug(document)}/p/{int(n)}")
 
     # graphs and skolem IRIs
+    def document_graph(self, slug: str) -> NamedNode:
+        """The named graph that holds everything one ingested document contributes."""
+        return self.graph("document", check_slug(slug))
+
+    def document_graph_prefix(self) -> str:
+        """Every document graph's IRI starts with this (build carries them over)."""
+        return self.base + "graph/document/"
+
+    def mention(self, document: str, n: int, k: int) -> NamedNode:
+        """Skolem IRI of the k-th mention record of passage n (no IRI of its own to dereference)."""
+        return self.genid(f"document/{check_slug(document)}/p/{int(n)}", k)
+
     def graph(self, *parts: str) -> NamedNode:
         """Named graph of one source: ``graph('corpus', 'instruments', 'unmd-1992')``."""
         return self._mint("graph/" + "/".join(parts))
