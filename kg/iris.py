@@ -118,6 +118,13 @@ class Iris:
         """Skolem IRI (RDF 1.1 §3.5) for the n-th blank node of a source file."""
         return self._mint(f".well-known/genid/{graph_name}/{n}")
 
+    def instrument_slug(self, iri: NamedNode | str) -> str | None:
+        """The slug of an instrument IRI (``.../id/instrument/unmd-1992`` -> 'unmd-1992')."""
+        value = iri.value if isinstance(iri, NamedNode) else iri
+        prefix = self.base + "id/instrument/"
+        rest = value[len(prefix) :] if value.startswith(prefix) else ""
+        return rest if _SLUG.match(rest) else None
+
     def local(self, iri: NamedNode | str) -> str:
         """The part after the base, for short display; other IRIs unchanged."""
         value = iri.value if isinstance(iri, NamedNode) else iri
