@@ -7,11 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Store,
+    Variable,
+)
 
 from kg.errors import FormatError, QuerySyntaxError
 from kg.formats import Format, names
 from kg.vocab import prefixes
+
+Term = NamedNode | BlankNode | Literal
 
 
 @dataclass(frozen=True)
@@ -32,14 +43,18 @@ class QueryResult:
         self.value.serialize(output, fmt.ox)
 
 
-def run(store: Store, text: str, base_iri: str) -> QueryResult:
-    """Parse and evaluate ``text``; a syntax error names the parser's complaint."""
+def run(
+    store: Store, text: str, base_iri: str, substitutions: dict[Variable, Term] | None = None
+) -> QueryResult:
+    """Parse and evaluate ``text``; a syntax error names the parser's complaint. Values that
+    come from users are bound through ``substitutions``, never pasted into the text."""
     try:
         value = store.query(
             text,
             base_iri=base_iri,
             prefixes=prefixes(base_iri),
             use_default_graph_as_union=True,
+            substitutions=substitutions,
         )
     except SyntaxError as error:
         raise QuerySyntaxError(f"the query does not parse: {error}") from None

@@ -8,6 +8,14 @@ file that cannot be read raises :class:`ingest.errors.Rejected` with a plain rea
 from __future__ import annotations
 
 from ingest.extract.model import Block, Extracted
-from ingest.extract.reader import SUPPORTED, read_file
+from ingest.extract.reader import SUPPORTED, claimed_format, extract_bytes, read_bytes, read_file
 
-__all__ = ["SUPPORTED", "Block", "Extracted", "read_file"]
+__all__ = [
+    "SUPPORTED",
+    "Block",
+    "Extracted",
+    "claimed_format",
+    "extract_bytes",
+    "read_bytes",
+    "read_file",
+]

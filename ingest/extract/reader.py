@@ -69,8 +69,14 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def read_file(path: Path, max_bytes: int) -> tuple[bytes, Extracted]:
     """The file's bytes and its extracted text; raises Rejected with the reason."""
-    fmt, media_type = claimed_format(path)
+    claimed_format(path)
     data = read_bytes(path, max_bytes)
+    return data, extract_bytes(path, data)
+
+
+def extract_bytes(path: Path, data: bytes) -> Extracted:
+    """Text of bytes read from ``path`` (whose extension says what they should be)."""
+    fmt, media_type = claimed_format(path)
     found = sniff(data)
     if found == "empty":
         raise Rejected(path, "the file holds no text (only whitespace)")
@@ -83,7 +89,7 @@ def read_file(path: Path, max_bytes: int) -> tuple[bytes, Extracted]:
     extracted.media_type = media_type
     if not any(block.text.strip() for block in extracted.blocks):
         raise Rejected(path, f"no text found in this {NAMES[fmt]} file")
-    return data, extracted
+    return extracted
 
 
 def _size(n: int) -> str:
