@@ -157,7 +157,9 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
 class Session:
     """One run of ingest or remove, writing into one staged release."""
 
-    def __init__(self, stage: Stage, settings: Settings, progress: Progress) -> None:
+    def __init__(
+        self, stage: Stage, settings: Settings, progress: Progress, force: bool = False
+    ) -> None:
         assert stage.base is not None, "ingest stages from the current release"
         self.stage, self.base, self.progress = stage, stage.base, progress
         self.max_bytes = settings.max_ingest_bytes
@@ -171,6 +173,7 @@ class Session:
         self.claimed: dict[str, str] = {}  # slug -> file that took it in this run
         self.timings: Counter = Counter()
         self.changed = False
+        self.force = force  # re-ingest unchanged files too (to re-tag with a newer thesaurus)
 
     @contextmanager
     def timed(self, phase: str) -> Iterator[None]:
@@ -186,7 +189,7 @@ class Session:
             prepared = self.prepare(path, options)
         except Rejected as error:
             return Outcome(str(path), "failed", reason=error.reason)
-        except Exception as error:
+        except Exception as error:  # a bug on one odd file must not stop the batch
             reason = f"could not be read ({type(error).__name__}: {error}); please report this"
             return Outcome(str(path), "failed", reason=reason)
         if isinstance(prepared, DocumentRow):
@@ -211,7 +214,7 @@ class Session:
         sha256 = hashlib.sha256(data).hexdigest()
         print_ = fingerprint(sha256, asdict(options))
         unchanged = self.table.by_fingerprint(print_)
-        if unchanged is not None and unchanged.slug not in self.claimed:
+        if unchanged is not None and not self.force and unchanged.slug not in self.claimed:
             return unchanged
         with self.timed("extract"):
             extracted = extract_bytes(path, data)
@@ -421,14 +424,19 @@ def _rows(doc: documents.Document, iris: Iris, print_: str, graph_sha: str):
 
 # ---------------------------------------------------------------------- entry points
 def ingest(
-    settings: Settings, paths: list[Path], options: Options, progress: Progress, keep: int = 3
+    settings: Settings,
+    paths: list[Path],
+    options: Options,
+    progress: Progress,
+    keep: int = 3,
+    force: bool = False,
 ) -> Report:
     files, report_missing = discover(paths)
     options.check(len(files) + len(report_missing))
     report = Report(outcomes=list(report_missing))
     releases = Releases(settings.release_dir)
     with releases.stage(from_current=True) as stage:
-        session = Session(stage, settings, progress)
+        session = Session(stage, settings, progress, force=force)
         bar = progress.bar(len(files))
         for path in files:
             outcome = session.ingest(path, options)

@@ -99,7 +99,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     progress = silent() if args.quiet else Progress("ingest")
     paths = [Path(p) for p in args.paths]
-    report = ingest(_settings(args), paths, options, progress, keep=args.keep)
+    report = ingest(_settings(args), paths, options, progress, keep=args.keep, force=args.force)
     return _finish(report)
 
 
@@ -276,6 +276,11 @@ def _parser() -> argparse.ArgumentParser:
         [release_dir, keep],
     )
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest")
+    ingest.add_argument(
+        "--force",
+        action="store_true",
+        help="re-ingest files even when unchanged (re-tags them after the thesaurus changed)",
+    )
     ingest.add_argument(
         "--instrument",
         metavar="SLUG",

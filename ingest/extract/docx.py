@@ -126,7 +126,7 @@ def extract(data: bytes, path: Path) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise Rejected(path, f"not a readable Word document ({error})") from None
-    except Exception as error:
+    except Exception as error:  # lxml and python-docx raise many types on damaged files
         raise Rejected(path, f"not a readable Word document ({type(error).__name__})") from None
     numbering = _Numbering(document)
     blocks = []

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import FileNotDecryptedError
 
 from ingest.errors import Rejected
 from ingest.extract.model import Block, Extracted
@@ -23,7 +23,7 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _ENCRYPTED = "the PDF is encrypted; ingest needs a copy without a password"
-_EDGE_LINES = 3  # how many lines at the top and bottom of a page may be running heads
+_EDGE_LINES = 2  # how many lines at the top and bottom of a page may be running heads
 _RUNNING_MAX = 70  # running heads are short (symbol, title, date); body lines run full width
 _END_OF_SENTENCE = re.compile(r"[.:;!?]['\")\]]?$")
 
@@ -60,7 +60,8 @@ def _open(data: bytes, path: Path) -> PdfReader:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not _decrypts_without_password(reader):
             raise Rejected(path, _ENCRYPTED)
-        len(reader.pages)  # forces the page tree to be read: a broken one fails here
+        if len(reader.pages) == 0:  # forces the page tree to be read: a broken one fails here
+            raise Rejected(path, "not a readable PDF (it has no pages)")
         return reader
     except Rejected:
         raise
@@ -68,7 +69,7 @@ def _open(data: bytes, path: Path) -> PdfReader:
         raise Rejected(
             path, "the PDF is encrypted; ingest needs a copy without a password"
         ) from None
-    except (PdfReadError, Exception) as error:
+    except Exception as error:  # untrusted input: pypdf raises many types, PdfReadError first
         raise Rejected(path, f"not a readable PDF ({type(error).__name__}: {error})") from None
 
 
@@ -76,7 +77,7 @@ def _decrypts_without_password(reader: PdfReader) -> bool:
     """Many PDFs are 'encrypted' only against editing, with an empty user password."""
     try:
         return bool(reader.decrypt(""))
-    except Exception:
+    except Exception:  # an unsupported cipher or a missing crypto library: still encrypted
         return False
 
 
@@ -142,7 +143,7 @@ def _append_page(blocks: list[Block], page_blocks: list[Block]) -> None:
 def _title(reader: PdfReader) -> str | None:
     try:
         title = (reader.metadata or {}).get("/Title")
-    except Exception:
+    except Exception:  # a broken info dictionary only loses the title
         return None
     title = normalize(str(title)) if title else ""
     # Word and converters often leave placeholders such as 'Microsoft Word - x.docx'

@@ -79,6 +79,19 @@ def _zip_kind(data: bytes) -> str:
     return "zip"
 
 
+def _western(data: bytes) -> str | None:
+    """Windows-1252, the usual legacy encoding of English, French and Spanish documents:
+    taken when it decodes and most letters are plain ASCII (detectors guess wrong on short
+    texts, e.g. Central European code pages for French)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    ascii_letters = sum(c.isascii() for c in letters)
+    return text if letters and ascii_letters >= 0.7 * len(letters) else None
+
+
 def decode(data: bytes) -> str | None:
     """The bytes as text, or None when they are not text in any encoding we can tell."""
     for bom, encoding in _BOMS:
@@ -93,6 +106,9 @@ def decode(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    western = _western(data)
+    if western is not None:
+        return western
     best = from_bytes(data).best()
     if best is None:
         return None
