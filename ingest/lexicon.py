@@ -53,11 +53,16 @@ _RESOLUTION_SYMBOL = re.compile(
     r"^(?:[A-Z]+/)+(?P<kind>RES|DEC)/(?P<number>[\dA-Z.-]+/[\dA-Z.-]+)$"
 )
 _KIND_WORDS = {"RES": "resolution", "DEC": "decision"}
+# Words that texts drop from the front of a title: "the Decade for People of African
+# Descent", "the Minorities Declaration".
+_DROPPABLE = re.compile(r"^(?:the |international |united nations |un )+", re.I)
 
 
 def _is_acronym(text: str) -> bool:
-    """'ICERD', 'UNCT', 'SDGs', 'A/RES/47/135' are matched as written; 'Roma' is not."""
-    return bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2
+    """'ICERD', 'UNCT', 'SDGs' are matched as written ('CAT' must not match 'cat'); 'Roma'
+    is not, nor 'COVID-19': with a digit no common word collides, and 'Covid-19' is usual."""
+    has_digit = any(c.isdigit() for c in text)
+    return bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2 and not has_digit
 
 
 def _pick(labels: dict[str, list[str]], language: str) -> list[str]:
@@ -114,8 +119,8 @@ def _named(store: Store, base: str, language: str, query: str, kinds: dict[str, 
         texts: list[tuple[str, bool]] = []
         for prop in ("title", "shortTitle", "label"):
             texts += [(t, _is_acronym(t)) for t in _pick(props.get(prop, {}), language)]
-        for prop in ("abbreviation", "symbol"):
-            texts += [(t, _is_acronym(t)) for lang in props.get(prop, {}).values() for t in lang]
+        texts += [(t, _is_acronym(t)) for ts in props.get("abbreviation", {}).values() for t in ts]
+        texts += [(t, True) for ts in props.get("symbol", {}).values() for t in ts]
         out[iri] = (Target(iri, kind_of[iri], label), texts)
     return out
 
@@ -135,10 +140,13 @@ def _instruments(store: Store, base: str, language: str) -> tuple[list[Term], di
     derived: dict[str, set[str]] = defaultdict(set)
     for iri, (target, texts) in named.items():
         terms += [Term(text, target, exact) for text, exact in texts]
-        for text, _ in texts:
+        for text, exact in texts:
             if match := _RESOLUTION_SYMBOL.match(text):
                 derived[f"{_KIND_WORDS[match['kind']]} {match['number']}"].add(iri)
-    # "resolution 43/1" names one instrument only where no other resolution has that number
+            shorter = _DROPPABLE.sub("", text)
+            if not exact and shorter != text and len(shorter.split()) >= 2:
+                derived[shorter].add(iri)
+    # "resolution 43/1" or a shortened title names an instrument only where it names no other
     for text, iris in derived.items():
         if len(iris) == 1:
             terms.append(Term(text, named[next(iter(iris))][0], False))

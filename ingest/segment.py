@@ -101,9 +101,11 @@ def _heading_line(line: str) -> bool:
         return True
     if _PART.match(line) and not _ENDS_SENTENCE.search(line):
         return True
-    return bool(
-        _NUMBERED_HEADING.match(line) and len(line) < 80 and not _ENDS_SENTENCE.search(line)
-    )
+    if not _NUMBERED_HEADING.match(line) or len(line) >= 80 or _ENDS_SENTENCE.search(line):
+        return False
+    # "1. Introduction" is a heading; "3. The State party should ensure that" a paragraph
+    # cut by a page break
+    return not line[0].isdigit() or len(line.split()) <= 5
 
 
 def _units(blocks: list[Block]) -> Iterator[_Unit]:

@@ -102,6 +102,8 @@ class Tagger:
         for token in doc:
             lower = token.lower_
             lemma = self._lemmas.get(lower) or token.lemma_.lower() or lower
+            if isinstance(lemma, list):  # some tables list several lemmas: take the first
+                lemma = lemma[0] if lemma else lower
             token.norm_ = "of" if lemma in self._folded else lemma
         return doc
 
