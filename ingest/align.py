@@ -75,7 +75,7 @@ def structure(store: Store, iris: Iris, slug: str) -> Structure:
         )
     rows = sparql.run(
         store,
-        """SELECT ?p ?n ?o ?parent (BOUND(?pre) AS ?preambular) WHERE {
+        """SELECT ?i ?p ?n ?o ?parent (BOUND(?pre) AS ?preambular) WHERE {
              ?p ng:partOfInstrument ?i ; eli:number ?n ; ng:order ?o ; dcterms:isPartOf ?parent .
              OPTIONAL { ?p a ng:PreambularParagraph BIND(true AS ?pre) } }""",
         iris.base,
@@ -147,7 +147,7 @@ def align(segments: list[Segment], found: Structure, iris: Iris) -> Alignment:
 
 def _named(seg: Segment, iri: str | None, prefix: str) -> str:
     if seg.kind == "preambular":
-        return "preambular paragraphs beyond those the corpus lists"
+        return seg.label.lower()  # "preambular paragraph 3": the corpus lists fewer
     return iri[len(prefix) :] if iri and iri.startswith(prefix) else seg.label
 
 

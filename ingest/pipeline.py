@@ -189,6 +189,8 @@ class Session:
             prepared = self.prepare(path, options)
         except Rejected as error:
             return Outcome(str(path), "failed", reason=error.reason)
+        except NormgraphError:
+            raise  # the user's options, not this file: stop the run, nothing is committed
         except Exception as error:  # a bug on one odd file must not stop the batch
             reason = f"could not be read ({type(error).__name__}: {error}); please report this"
             return Outcome(str(path), "failed", reason=reason)
@@ -263,9 +265,7 @@ class Session:
         if not options.instrument:
             return [], {}
         slug = options.instrument
-        if slug not in self.structures:
-            self.structures[slug] = aligning.structure(self.store, self.iris, slug)
-        found = self.structures[slug]
+        found = self.structure(slug)
         alignment = aligning.align(segments, found, self.iris)
         if not alignment.official:
             raise Rejected(
@@ -275,6 +275,11 @@ class Session:
         doc.instrument = found.iri
         doc.official = alignment.official
         return alignment.mismatches(slug), alignment.provision_of
+
+    def structure(self, slug: str) -> aligning.Structure:
+        if slug not in self.structures:
+            self.structures[slug] = aligning.structure(self.store, self.iris, slug)
+        return self.structures[slug]
 
     def _check_no_other_wording(
         self, doc: documents.Document, official: dict[str, str], path: Path
@@ -337,6 +342,9 @@ class Session:
     # ------------------------------------------------------------------ commit
     def commit(self, keep: int) -> Release:
         base = self.base.manifest
+        # RocksDB keeps recent writes in its log; readers open the release read-only and
+        # would not see them (nor would the next ingest's backup): write them out now
+        self.store.flush()
         counts = census(self.store, self.iris)
         documents_sha = self.table.checksum()
         prefix = self.iris.document_graph_prefix()
@@ -437,6 +445,8 @@ def ingest(
     releases = Releases(settings.release_dir)
     with releases.stage(from_current=True) as stage:
         session = Session(stage, settings, progress, force=force)
+        if options.instrument:
+            session.structure(options.instrument)  # an unknown instrument stops the run here
         bar = progress.bar(len(files))
         for path in files:
             outcome = session.ingest(path, options)
@@ -461,8 +471,8 @@ def remove(settings: Settings, slugs: list[str], progress: Progress, keep: int =
         session = Session(stage, settings, progress)
         unknown = [s for s in slugs if session.table.document(s) is None]
         if unknown:
-            session.close()
             known = ", ".join(d.slug for d in session.table.documents()[:20]) or "none"
+            session.close()
             raise NormgraphError(
                 f"no document {', '.join(map(repr, unknown))} in release {stage.base.id} "
                 f"(documents: {known})"

@@ -27,7 +27,8 @@ STATEMENT = "\n\n".join(
         "Statement of the Fixture Network, 3 December 2020",
         (
             "The Network on Racial Discrimination and Protection of Minorities met on 4 November."
-            " Its members noted the very serious impacts of COVID-19 on minority communities and "
+            " Its members noted multiple discrimination based on gender, disability and age, and "
+            "the very serious impacts of COVID-19 on minority communities and "
             "the calls of the Secretary-General, including the Call to Action on Human Rights."
         ),
         (
