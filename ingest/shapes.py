@@ -8,7 +8,7 @@ from __future__ import annotations
 from pyoxigraph import NamedNode, Store, Triple
 
 from kg.iris import Iris
-from kg.sources import SourceGraph
+from kg.sources import SourceGraph, to_rdflib
 from kg.validate import Violation, validate
 from kg.vocab import RDF_TYPE
 
@@ -51,6 +51,7 @@ class DocumentShapes:
         ]
         roots = {iris.term(name).value for name in INGEST_SHAPES}
         self.shapes = SourceGraph("ontology/shapes.ttl", graph, "", _closure(triples, roots))
+        self.shapes_graph = to_rdflib([self.shapes])  # converted once for the whole run
         self.store, self.iris = store, iris
 
     def _context(self, triples: list[Triple]) -> list[Triple]:
@@ -70,4 +71,4 @@ class DocumentShapes:
 
     def check(self, name: str, graph: NamedNode, triples: list[Triple]) -> list[Violation]:
         data = SourceGraph(name, graph, "", [*triples, *self._context(triples)])
-        return validate([data], self.shapes, self.iris)
+        return validate([data], self.shapes, self.iris, self.shapes_graph)
