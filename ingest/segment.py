@@ -46,6 +46,7 @@ _PREAMBLE = re.compile(
     r"Reafirmando|Reconociendo|Observando|Considerando|Convencid[oa])\b"
 )
 _MAX_HEADING = 120
+_MAX_PASSAGE = 4000  # characters; about a page
 
 
 @dataclass
@@ -97,8 +98,13 @@ def _heading_line(line: str) -> bool:
     if len(line) > _MAX_HEADING:
         return False
     match = _ARTICLE.match(line)
-    if match and (not match.group("rest") or not _ENDS_SENTENCE.search(line)):
-        return True
+    if match:
+        # "Article 4", "Article 4. Definitions"; not "Article 4 of the Declaration says"
+        rest = match.group("rest")
+        if not rest:
+            return True
+        title_like = not rest[0].islower() and len(rest.split()) <= 8
+        return title_like and not _ENDS_SENTENCE.search(line)
     if _PART.match(line) and not _ENDS_SENTENCE.search(line):
         return True
     if not _NUMBERED_HEADING.match(line) or len(line) >= 80 or _ENDS_SENTENCE.search(line):
@@ -146,15 +152,19 @@ class _State:
         self.segments.append(Segment(kind, path, text, self.heading, page))
 
     def append(self, text: str) -> None:
-        """Continue the last segment: a paragraph that runs over several blocks."""
+        """Continue the last segment: a paragraph that runs over several blocks. A passage
+        stays passage-sized: past _MAX_PASSAGE the text goes on in a new one, same path."""
         last = self.segments[-1]
-        self.segments[-1] = replace(last, text=f"{last.text}\n{text}")
+        if len(last.text) + len(text) > _MAX_PASSAGE:
+            self.segments.append(replace(last, text=text))
+        else:
+            self.segments[-1] = replace(last, text=f"{last.text}\n{text}")
 
     # -- one unit ---------------------------------------------------------------
     def feed(self, unit: _Unit) -> None:
         text = unit.text
         article = _ARTICLE.match(text)
-        if article and (unit.heading or _heading_line(text) or len(text) <= _MAX_HEADING):
+        if article and (unit.heading or _heading_line(text)):
             self.start_article(article, unit)
         elif unit.heading or _heading_line(text):
             self.heading, self.article, self.letter = text, None, None
