@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +82,21 @@ class PassageTable:
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None)  # explicit transactions below
         self.db.execute("PRAGMA foreign_keys = ON")
+        # The table is written inside a staged release that a crash throws away whole, so
+        # no write needs to reach the disk before the release is committed: no fsync per
+        # file (that was most of the write time), one in close().
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA journal_mode = MEMORY")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
+        """Close and flush to disk: the release that holds the table is about to be published."""
         self.db.close()
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def start_release(self) -> None:
         """The change list describes one release: the one being staged."""

@@ -27,6 +27,7 @@ from pyoxigraph import NamedNode, Store
 
 from ingest import align as aligning
 from ingest import document as documents
+from ingest.entailment import Entailment
 from ingest.errors import Rejected
 from ingest.extract import Extracted, claimed_format, extract_bytes, read_bytes
 from ingest.identity import fingerprint, slug_for, symbol_in
@@ -169,6 +170,7 @@ class Session:
         self.table.start_release()
         self.taggers = Taggers(self.store, self.iris.base)
         self.shapes = DocumentShapes(self.store, self.iris)
+        self.entailment = Entailment(self.store, self.iris)
         self.structures: dict[str, aligning.Structure] = {}
         self.claimed: dict[str, str] = {}  # slug -> file that took it in this run
         self.timings: Counter = Counter()
@@ -255,6 +257,7 @@ class Session:
             violations = self.shapes.check(path.name, graph, triples)
         if violations:
             raise Rejected(path, f"the graph made from it breaks a SHACL shape: {violations[0]}")
+        triples += self.entailment.triples(triples)
         row, passages = _rows(doc, self.iris, print_, documents.checksum(triples))
         return _Prepared(path, doc, row, passages, triples, warnings)
 
@@ -375,7 +378,7 @@ class Session:
     def close(self) -> None:
         """Let go of the store (RocksDB must be closed before its directory is renamed)."""
         self.table.close()
-        self.taggers = self.shapes = self.store = None  # type: ignore[assignment]
+        self.taggers = self.shapes = self.entailment = self.store = None  # type: ignore[assignment]
         gc.collect()
 
 
