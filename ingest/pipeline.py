@@ -47,6 +47,7 @@ from kg.store import census
 from kg.vocab import expand
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_BULK = 20_000  # quads; from here on the store's bulk loader beats a transaction
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
@@ -254,11 +255,13 @@ class Session:
         with self.timed("graph"):
             triples = documents.triples(doc, self.iris)
             graph = self.iris.document_graph(slug)
+        with self.timed("shacl"):
             violations = self.shapes.check(path.name, graph, triples)
         if violations:
             raise Rejected(path, f"the graph made from it breaks a SHACL shape: {violations[0]}")
-        triples += self.entailment.triples(triples)
-        row, passages = _rows(doc, self.iris, print_, documents.checksum(triples))
+        with self.timed("graph"):
+            triples += self.entailment.triples(triples)
+            row, passages = _rows(doc, self.iris, print_, documents.checksum(triples))
         return _Prepared(path, doc, row, passages, triples, warnings)
 
     def _align(
@@ -328,7 +331,14 @@ class Session:
         existed = self.table.document(slug) is not None or self.store.contains_named_graph(graph)
         if existed:
             self.store.remove_graph(graph)
-        self.store.extend(documents.quads(prepared.triples, graph))  # one transaction
+        quads = documents.quads(prepared.triples, graph)
+        if len(quads) > _BULK:
+            # the bulk loader: several times faster on big documents but with a fixed cost
+            # per call that small ones would pay; atomicity comes from the staged release,
+            # which a failure here throws away whole
+            self.store.bulk_extend(quads)
+        else:
+            self.store.extend(quads)
         self.table.put(prepared.row, prepared.passages)
         self.claimed[slug] = str(prepared.path)
         self.changed = True
