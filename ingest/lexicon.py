@@ -55,7 +55,7 @@ _RESOLUTION_SYMBOL = re.compile(
 _KIND_WORDS = {"RES": "resolution", "DEC": "decision"}
 # Words that texts drop from the front of a title: "the Decade for People of African
 # Descent", "the Minorities Declaration".
-_DROPPABLE = re.compile(r"^(?:the |international |united nations |un )+", re.I)
+_DROPPABLE = re.compile(r"^(?:the |a |an |international |united nations |un )+", re.I)
 
 
 def _is_acronym(text: str) -> bool:
@@ -125,6 +125,40 @@ def _named(store: Store, base: str, language: str, query: str, kinds: dict[str, 
     return out
 
 
+def _variants(text: str) -> set[str]:
+    """Shorter forms by which texts name a title: without a leading "the", "International",
+    "United Nations" or "UN"; the part before the first comma ("World Conference against
+    Racism, Racial Discrimination, ..."); the part after a colon ("The Highest Aspiration:
+    A Call to Action for Human Rights")."""
+    parts = {text}
+    if ", " in text:
+        parts.add(text.split(", ", 1)[0])
+    if ": " in text:
+        parts.add(text.split(": ", 1)[1])
+    out = {_DROPPABLE.sub("", part) for part in parts} | parts
+    return {v for v in out if v != text and len(v.split()) >= 3}
+
+
+def _terms(named: dict[str, tuple[Target, list[tuple[str, bool]]]]) -> list[Term]:
+    """Each thing's own forms, and derived ones ("resolution 43/1", shortened titles) where
+    they name that thing only."""
+    terms: list[Term] = []
+    derived: dict[str, set[str]] = defaultdict(set)
+    for iri, (target, texts) in named.items():
+        terms += [Term(text, target, exact) for text, exact in texts]
+        for text, exact in texts:
+            if match := _RESOLUTION_SYMBOL.match(text):
+                derived[f"{_KIND_WORDS[match['kind']]} {match['number']}"].add(iri)
+            if not exact:
+                for variant in _variants(text):
+                    derived[variant].add(iri)
+    own = {text.lower() for _, texts in named.values() for text, _ in texts}
+    for text, iris in derived.items():
+        if len(iris) == 1 and text.lower() not in own:
+            terms.append(Term(text, named[next(iter(iris))][0], False))
+    return terms
+
+
 def _instruments(store: Store, base: str, language: str) -> tuple[list[Term], dict[str, Target]]:
     named = _named(
         store,
@@ -136,21 +170,7 @@ def _instruments(store: Store, base: str, language: str) -> tuple[list[Term], di
              ?x ?p ?v }""",
         {"Instrument": "instrument"},
     )
-    terms: list[Term] = []
-    derived: dict[str, set[str]] = defaultdict(set)
-    for iri, (target, texts) in named.items():
-        terms += [Term(text, target, exact) for text, exact in texts]
-        for text, exact in texts:
-            if match := _RESOLUTION_SYMBOL.match(text):
-                derived[f"{_KIND_WORDS[match['kind']]} {match['number']}"].add(iri)
-            shorter = _DROPPABLE.sub("", text)
-            if not exact and shorter != text and len(shorter.split()) >= 2:
-                derived[shorter].add(iri)
-    # "resolution 43/1" or a shortened title names an instrument only where it names no other
-    for text, iris in derived.items():
-        if len(iris) == 1:
-            terms.append(Term(text, named[next(iter(iris))][0], False))
-    return terms, {iri: target for iri, (target, _) in named.items()}
+    return _terms(named), {iri: target for iri, (target, _) in named.items()}
 
 
 def _organizations(store: Store, base: str, language: str) -> list[Term]:
@@ -165,7 +185,7 @@ def _organizations(store: Store, base: str, language: str) -> list[Term]:
              ?x ?p ?v }""",
         {"Body": "body", "UNEntity": "entity", "InterAgencyNetwork": "entity"},
     )
-    return [Term(text, target, exact) for target, texts in named.values() for text, exact in texts]
+    return _terms(named)
 
 
 def _provisions(store: Store, base: str) -> dict[str, Target]:

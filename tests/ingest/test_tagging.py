@@ -98,3 +98,19 @@ def test_french_labels_in_a_french_text(base_release):
     assert {"theme/equality-non-discrimination", "theme/minority-protection", "country/sen"} <= set(
         got
     )
+
+
+def test_shorter_forms_of_titles():
+    from ingest.lexicon import _variants
+
+    assert _variants("The Highest Aspiration: A Call to Action for Human Rights") >= {
+        "A Call to Action for Human Rights",
+        "Call to Action for Human Rights",
+    }
+    assert "World Conference against Racism" in _variants(
+        "World Conference against Racism, Racial Discrimination, Xenophobia and Related Intolerance"
+    )
+    assert _variants("International Decade for People of African Descent") == {
+        "Decade for People of African Descent"
+    }
+    assert _variants("UN Minorities Declaration") == set(), "two words are too few to be safe"
