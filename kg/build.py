@@ -9,6 +9,7 @@ and commit: the `current` switch is the last, atomic step.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from kg.errors import CorpusError, ValidationFailed
 from kg.iris import Iris
 from kg.progress import Progress
 from kg.reason import entailments
-from kg.release import Finalizer, Manifest, Release, Releases, new_release_id
+from kg.release import Finalizer, Manifest, Release, Releases, copy_sqlite, new_release_id
 from kg.sources import SourceGraph, read_turtle_dir
 from kg.validate import validate
 from kg.vocab import EXTERNAL
@@ -90,6 +91,33 @@ def _ontology_facts(loaded: Loaded, iris: Iris) -> dict[str, str]:
     return facts
 
 
+@dataclass
+class Carried:
+    inputs: list[dict[str, str]]
+    checksums: dict[str, str]
+
+
+def carry_documents(base: Release | None, store, target: Path, iris: Iris) -> Carried:
+    """Ingested documents live on across builds: their named graphs and the passage table
+    are copied from the current release (not re-read, so their tags are those of the
+    thesaurus they were ingested with; `normgraph ingest --force` re-tags them)."""
+    if base is None or base.manifest.base_iri != iris.base:
+        return Carried([], {})  # a new base IRI: the old documents' IRIs no longer apply
+    prefix = iris.document_graph_prefix()
+    old = stores.open_read_only(base)
+    graphs = [g for g in old.named_graphs() if g.value.startswith(prefix)]
+    for graph in graphs:
+        store.bulk_extend(old.quads_for_pattern(None, None, None, graph))
+    store.flush()
+    del old
+    if base.passages_path.is_file():
+        copy_sqlite(base.passages_path, target / base.passages_path.name)
+    names = {g.value for g in graphs}
+    inputs = [i for i in base.manifest.inputs if i["graph"] in names]
+    sums = {k: v for k, v in base.manifest.checksums.items() if k == "documents_sha256"}
+    return Carried(inputs, sums if graphs else {})
+
+
 def build(
     settings: Settings,
     inputs: Inputs,
@@ -104,7 +132,8 @@ def build(
         entailed = entailments(loaded.data)
         step.done(f"{len(entailed)} entailed triples")
     releases = Releases(settings.release_dir)
-    previous = releases.current() if releases.exists() else None
+    base = releases.current() if releases.exists() else None
+    previous = base.id if base else None
     with releases.stage() as stage:
         with progress.step(f"writing store in {stage.path}") as step:
             store = stores.create(stage.store_path)
@@ -113,12 +142,14 @@ def build(
             quads += [Quad(t.subject, t.predicate, t.object, graph) for t in entailed]
             store.bulk_extend(quads)
             store.flush()
-            counts = stores.census(store, iris)
             checksum = stores.checksum(store)
+            carried = carry_documents(base, store, stage.path, iris)
+            counts = stores.census(store, iris)
             del store  # close RocksDB before the directory is renamed
             step.done(f"{counts['triples']} triples in {counts['graphs']} graphs")
+        content = hashlib.sha256("".join(sorted([checksum, *carried.checksums.values()])).encode())
         manifest = Manifest(
-            release_id=new_release_id(checksum),
+            release_id=new_release_id(checksum if not carried.inputs else content.hexdigest()),
             created_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             normgraph_version=version(),
             base_iri=settings.base_iri,
@@ -131,12 +162,13 @@ def build(
                     ("corpus", loaded.corpus),
                 )
                 for s in group
-            ],
-            checksums={"nquads_sha256": checksum},
-            previous=previous.id if previous else None,
+            ]
+            + carried.inputs,
+            checksums={"nquads_sha256": checksum, **carried.checksums},
+            previous=previous,
         )
         if finalize is not None:
-            finalize(stage.path, manifest, previous.path if previous else None, progress)
+            finalize(stage.path, manifest, base.path if base else None, progress)
         with progress.step("committing") as step:
             release = stage.commit(manifest, keep=keep)
             step.done(f"current -> {release.id}")

@@ -166,6 +166,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import Options, ingest
+
+    options = Options(
+        instrument=args.instrument,
+        slug=args.slug,
+        language=args.lang,
+        title=args.title,
+        source_url=args.source_url,
+    )
+    progress = silent() if args.quiet else Progress("ingest")
+    paths = [Path(p) for p in args.paths]
+    from search_api.search.index import finalizer
+
+    settings = _settings(args)
+    report = ingest(
+        settings,
+        paths,
+        options,
+        progress,
+        keep=args.keep,
+        force=args.force,
+        finalize=finalizer(settings.embedding_model),
+    )
+    return _finish(report)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from ingest.pipeline import remove
+
+    progress = silent() if args.quiet else Progress("remove")
+    from search_api.search.index import finalizer
+
+    settings = _settings(args)
+    report = remove(
+        settings, args.slugs, progress, keep=args.keep, finalize=finalizer(settings.embedding_model)
+    )
+    return _finish(report)
+
+
+def _finish(report) -> int:
+    """Problems one line each, then the summary, on stderr; the new release id on stdout."""
+    for line in report.messages():
+        print(f"normgraph: {line}", file=sys.stderr)
+    print(f"normgraph: {report.summary()}", file=sys.stderr)
+    if report.release is not None:
+        print(report.release.id)
+    return 1 if report.failed else 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from kg.release import Releases
 
@@ -348,7 +398,61 @@ def _parser() -> argparse.ArgumentParser:
         "eval", cmd_eval, "Score search on judged queries (nDCG@10, Recall, MRR).", [release_dir]
     )
     evaluation.add_argument("qrels", help="TSV with header query, lang, iri, grade")
-    evaluation.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"])
+    evaluation.add_argument("--fusion", default="weighted", choices=["rrf", "weighted"])
+
+    keep = argparse.ArgumentParser(add_help=False)
+    keep.add_argument(
+        "--keep",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="keep the N newest releases (default 3; the current one is never removed)",
+    )
+    keep.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    ingest = add(
+        "ingest",
+        cmd_ingest,
+        "Ingest documents (PDF, HTML, DOCX, text, Markdown; folders recursively) into a new "
+        "release made from the current one. Unchanged files are skipped, changed ones "
+        "replaced; a file that cannot be read is reported and the rest go on (exit 1 if any "
+        "failed).",
+        [release_dir, keep],
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest")
+    ingest.add_argument(
+        "--force",
+        action="store_true",
+        help="re-ingest files even when unchanged (re-tags them after the thesaurus changed)",
+    )
+    ingest.add_argument(
+        "--instrument",
+        metavar="SLUG",
+        help="the files are official texts of this corpus instrument: align their articles "
+        "and paragraphs to its provisions and attach the official wording",
+    )
+    ingest.add_argument(
+        "--slug",
+        metavar="SLUG",
+        help="the document's id (default: its UN symbol, else the file name); one file only",
+    )
+    ingest.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language code of the text (default: from the file, else guessed)",
+    )
+    ingest.add_argument(
+        "--title", help="the document's title (default: from the file); one file only"
+    )
+    ingest.add_argument(
+        "--source-url", metavar="URL", help="where the file was published; one file only"
+    )
+    remove = add(
+        "remove",
+        cmd_remove,
+        "Take ingested documents out, in a new release made from the current one.",
+        [release_dir, keep],
+    )
+    remove.add_argument("slugs", nargs="+", metavar="SLUG", help="ids of documents to remove")
 
     info = add(
         "info", cmd_info, "Describe the current release: id, inputs and counts.", [release_dir]

@@ -88,6 +88,13 @@ SETTINGS: tuple[Setting, ...] = (
         "8192",
         "Longest request target (path and query string) in bytes; a longer one gets 414.",
     ),
+    Setting(
+        "max_ingest_bytes",
+        "NORMGRAPH_MAX_INGEST_BYTES",
+        "104857600",
+        "Largest file `normgraph ingest` accepts, in bytes (default 100 MiB); a larger file is "
+        "refused with a message and the rest of the batch goes on.",
+    ),
 )
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")
@@ -105,6 +112,7 @@ class Settings:
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     max_body: int = 1048576
     max_url: int = 8192
+    max_ingest_bytes: int = 104_857_600
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -125,6 +133,7 @@ class Settings:
             embedding_model=str(values["embedding_model"]),
             max_body=_number(values, "max_body", int, minimum=1024),
             max_url=_number(values, "max_url", int, minimum=256),
+            max_ingest_bytes=_number(values, "max_ingest_bytes", int, minimum=1),
         )
 
 

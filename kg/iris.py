@@ -118,6 +118,12 @@ class Iris:
             raise ValueError(f"{notation!r} is not an SDG target identifier such as 10.3 or 16.b")
         return self._mint(f"id/sdg/target/{text.replace('.', '-')}")
 
+    def country(self, code: str) -> NamedNode:
+        """A country by its ISO 3166-1 alpha-3 code: ``country('FRA')`` -> id/country/fra."""
+        if not re.fullmatch(r"[A-Za-z]{3}", code):
+            raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 code")
+        return self._mint(f"id/country/{code.lower()}")
+
     def document(self, slug: str) -> NamedNode:
         return self._mint(f"id/document/{check_slug(slug)}")
 
@@ -125,6 +131,18 @@ class Iris:
         return self._mint(f"id/document/{check_slug(document)}/p/{int(n)}")
 
     # graphs and skolem IRIs
+    def document_graph(self, slug: str) -> NamedNode:
+        """The named graph that holds everything one ingested document contributes."""
+        return self.graph("document", check_slug(slug))
+
+    def document_graph_prefix(self) -> str:
+        """Every document graph's IRI starts with this (build carries them over)."""
+        return self.base + "graph/document/"
+
+    def mention(self, document: str, n: int, k: int) -> NamedNode:
+        """Skolem IRI of the k-th mention record of passage n (no IRI of its own to dereference)."""
+        return self.genid(f"document/{check_slug(document)}/p/{int(n)}", k)
+
     def graph(self, *parts: str) -> NamedNode:
         """Named graph of one source: ``graph('corpus', 'instruments', 'unmd-1992')``."""
         return self._mint("graph/" + "/".join(parts))
@@ -147,6 +165,13 @@ class Iris:
     def from_page_path(self, path: str) -> NamedNode:
         """Inverse of :meth:`page_path`."""
         return self._mint(path if path.startswith("def/") else f"id/{path}")
+
+    def instrument_slug(self, iri: NamedNode | str) -> str | None:
+        """The slug of an instrument IRI (``.../id/instrument/unmd-1992`` -> 'unmd-1992')."""
+        value = iri.value if isinstance(iri, NamedNode) else iri
+        prefix = self.base + "id/instrument/"
+        rest = value[len(prefix) :] if value.startswith(prefix) else ""
+        return rest if _SLUG.match(rest) else None
 
     def local(self, iri: NamedNode | str) -> str:
         """The part after the base, for short display; other IRIs unchanged."""

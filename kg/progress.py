@@ -21,6 +21,9 @@ class Progress:
     def __init__(self, prefix: str, stream: TextIO | None = sys.stderr) -> None:
         self.prefix, self.stream = prefix, stream
 
+    def bar(self, total: int, unit: str = "files") -> Bar:
+        return Bar(self, total, unit)
+
     def say(self, text: str) -> None:
         if self.stream is not None:
             print(f"[{self.prefix}] {text}", file=self.stream, flush=True)
@@ -40,6 +43,49 @@ class Progress:
             summary = f" {step.summary}" if step.summary else ""
             elapsed = time.perf_counter() - started
             print(f"{summary} ({elapsed:.2f} s)", file=self.stream, flush=True)
+
+
+class Bar:
+    """Files and passages done so far. On a terminal one line redrawn in place; in a log
+    (not a terminal) a line every few seconds, so that 1,000 files do not give 1,000 lines."""
+
+    EVERY_S = 2.0
+
+    def __init__(self, progress: Progress, total: int, unit: str = "files") -> None:
+        self.progress, self.total, self.unit = progress, total, unit
+        self.done = self.passages = 0
+        self.tty = progress.stream is not None and progress.stream.isatty()
+        self.last = time.perf_counter()
+
+    def advance(self, name: str, passages: int = 0) -> None:
+        self.done += 1
+        self.passages += passages
+        now = time.perf_counter()
+        if self.tty:
+            self._draw(name, end="")
+        elif now - self.last >= self.EVERY_S or self.done == self.total:
+            self._draw(name, end="\n")
+        else:
+            return
+        self.last = now
+
+    def _draw(self, name: str, end: str) -> None:
+        stream = self.progress.stream
+        if stream is None:
+            return
+        width = 24
+        filled = width * self.done // max(self.total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        line = (
+            f"[{self.progress.prefix}] [{bar}] {self.done}/{self.total} {self.unit}, "
+            f"{self.passages:,} passages  {name[-40:]}"
+        )
+        prefix = "\r\x1b[2K" if self.tty else ""
+        print(prefix + line, end=end, file=stream, flush=True)
+
+    def close(self) -> None:
+        if self.tty and self.progress.stream is not None and self.done:
+            print(file=self.progress.stream, flush=True)
 
 
 def silent(prefix: str = "normgraph") -> Progress:

@@ -5,13 +5,17 @@ Layout under the release root::
 
     current -> releases/<id>        switched atomically (symlink + rename)
     releases/<id>/store/            pyoxigraph (RocksDB)
+    releases/<id>/passages.sqlite   passage table of ingested documents (ingest/passages.py)
     releases/<id>/manifest.json
     releases/.staging-<pid>-<n>/    a release being written; never read
     .lock                           held by the one process that writes
 
-A build writes into a staging directory and only then renames it and switches
-`current`; a build that fails or is killed leaves the previous release current
-and untouched, and its staging leftovers are swept by the next writer.
+A build writes into a staging directory (empty, or for ingest a copy of the
+current release: the store through its backup facility, which hard-links
+RocksDB's immutable files, and the passage table through SQLite's backup API)
+and only then renames it and switches `current`; a build that fails or is
+killed leaves the previous release current and untouched, and its staging
+leftovers are swept by the next writer.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -35,6 +40,7 @@ from kg.progress import Progress
 
 MANIFEST = "manifest.json"
 STORE = "store"
+PASSAGES = "passages.sqlite"
 
 
 @dataclass
@@ -72,6 +78,10 @@ class Release:
     def store_path(self) -> Path:
         return self.path / STORE
 
+    @property
+    def passages_path(self) -> Path:
+        return self.path / PASSAGES
+
 
 # Called on a staged release (store closed) before it is committed, with the manifest
 # to complete and the previous release's directory (or None). The search indexes are
@@ -105,13 +115,17 @@ def _fsync_dir(path: Path) -> None:
 class Stage:
     """A release being written. Only :meth:`commit` makes it visible."""
 
-    def __init__(self, releases: Releases, path: Path) -> None:
-        self.releases, self.path = releases, path
+    def __init__(self, releases: Releases, path: Path, base: Release | None = None) -> None:
+        self.releases, self.path, self.base = releases, path, base
         self.committed: Release | None = None
 
     @property
     def store_path(self) -> Path:
         return self.path / STORE
+
+    @property
+    def passages_path(self) -> Path:
+        return self.path / PASSAGES
 
     def commit(self, manifest: Manifest, keep: int = 3) -> Release:
         """Write the dumps and the manifest, publish the directory, switch `current` to it.
@@ -132,6 +146,25 @@ class Stage:
         self.committed = Release(final, manifest)
         self.releases.prune(keep)
         return self.committed
+
+
+def copy_release_data(release: Release, target: Path) -> None:
+    """Copy a release's store and passage table into ``target`` (a staging directory),
+    cheaply: RocksDB hard-links its immutable files, SQLite copies page by page."""
+    Store.read_only(str(release.store_path)).backup(str(target / STORE))
+    if release.passages_path.is_file():
+        copy_sqlite(release.passages_path, target / PASSAGES)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite database, even while readers have it open."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
 
 
 class Releases:
@@ -161,10 +194,11 @@ class Releases:
 
     @contextmanager
     def stage(self, from_current: bool = False) -> Iterator[Stage]:
-        """Hold the write lock, sweep dead staging dirs, and give a fresh one — empty,
-        or holding a copy of the current store (``from_current``: RocksDB backup, hard
-        links where possible). On any exception the staging directory is removed and
-        `current` is untouched."""
+        """Hold the write lock, sweep dead staging dirs, and give a fresh one (with
+        ``from_current``, a copy of the current release to add to — store by RocksDB
+        backup, hard links where possible, passage table by SQLite backup; ``stage.base``
+        is that release). On any exception the staging directory is removed; `current`
+        is untouched."""
         self.releases_dir.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+") as lock:
             try:
@@ -178,11 +212,12 @@ class Releases:
                 shutil.rmtree(leftover, ignore_errors=True)
             path = self.releases_dir / f".staging-{os.getpid()}"
             path.mkdir()
-            stage = Stage(self, path)
+            # read `current` under the lock: no other writer can switch it until we are done
+            base = self.current() if from_current else None
+            stage = Stage(self, path, base)
             try:
-                if from_current:
-                    current = Store.read_only(str(self.current().store_path))
-                    current.backup(str(stage.store_path))
+                if base is not None:
+                    copy_release_data(base, stage.path)
                 yield stage
             finally:
                 if stage.committed is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse
 
 from kg.errors import CorpusError
 from kg.iris import Iris
@@ -77,11 +77,32 @@ def read_turtle_dir(root_kind: str, root: Path, iris: Iris) -> list[SourceGraph]
     return [read_turtle(root_kind, root, p, iris) for p in sorted(root.rglob("*.ttl"))]
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _rdflib_term(term):
+    """One pyoxigraph term as rdflib's (as N-Triples would give it, without the round trip:
+    ingest validates every document, and parsing was most of the cost)."""
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(
+        term.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype)
+    )
+
+
 def to_rdflib(sources: list[SourceGraph]) -> rdflib.Graph:
     """The union of some sources as one rdflib graph (for pySHACL and owlrl)."""
-    triples = [t for source in sources for t in source.triples]
     graph = rdflib.Graph()
-    graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+    graph.addN(
+        (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object), graph)
+        for source in sources
+        for t in source.triples
+    )
     return graph
 
 

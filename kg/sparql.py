@@ -23,6 +23,7 @@ from pyoxigraph import (
     QueryTriples,
     Store,
     Triple,
+    Variable,
     parse_query_results,
     serialize,
 )
@@ -33,6 +34,7 @@ from kg.sparql_text import calls_service
 from kg.vocab import prefixes
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Term = NamedNode | BlankNode | Literal
 
 
 class QueryRefused(NormgraphError):
@@ -103,12 +105,16 @@ def run(
     dataset: Dataset = Dataset(),
     relative_base: str | None = None,
     functions: dict | None = None,
+    substitutions: dict[Variable, Term] | None = None,
 ) -> QueryResult:
     """Parse and evaluate a query; a syntax error carries the parser's message.
     ``base_iri`` is the data's base (for ``ng:``); relative IRIs in the text resolve
-    against ``relative_base`` (the endpoint, for the HTTP service) or else ``base_iri``."""
+    against ``relative_base`` (the endpoint, for the HTTP service) or else ``base_iri``.
+    Values that come from users are bound through ``substitutions``, never pasted in."""
     _check_allowed(text)
     options: dict[str, Any] = {"use_default_graph_as_union": True}
+    if substitutions:
+        options["substitutions"] = substitutions
     if functions:
         options["custom_functions"] = functions
     if dataset:

@@ -61,11 +61,15 @@ def _shape_names(shapes: Graph, source_shape) -> tuple[str, str]:
     return _text(shapes, source_shape, SH.name), _text(shapes, owner, RDFS.label)
 
 
-def validate(data: list[SourceGraph], shapes: SourceGraph, iris: Iris) -> list[Violation]:
-    """Validate the union of ``data`` against ``shapes``; an empty list means it conforms."""
-    data_graph, shapes_graph = to_rdflib(data), to_rdflib([shapes])
+def validate(
+    data: list[SourceGraph], shapes: SourceGraph, iris: Iris, shapes_graph: Graph | None = None
+) -> list[Violation]:
+    """Validate the union of ``data`` against ``shapes``; an empty list means it conforms.
+    ``shapes_graph`` is ``shapes`` already converted, for callers that validate often."""
+    data_graph = to_rdflib(data)
+    shapes_graph = shapes_graph if shapes_graph is not None else to_rdflib([shapes])
     conforms, report, _ = pyshacl.validate(
-        data_graph, shacl_graph=shapes_graph, inference="none", advanced=True
+        data_graph, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True
     )
     if conforms:
         return []

@@ -14,6 +14,7 @@ from typing import Any
 
 from pyoxigraph import Store
 
+from ingest.tagging import Mention, Taggers
 from kg.errors import NormgraphError
 from kg.iris import Iris
 from kg.release import Release
@@ -28,7 +29,7 @@ from search_api.search.units import Unit, read_table
 CANDIDATES = 1000  # from each retriever, before filters
 DENSE_FLOOR = 0.25  # a dense neighbour below this cosine is not a result
 CONCEPT_BOOST = 0.3  # per matched concept a unit is tagged with (fused scores are ~0..1)
-DEFAULT_FUSION = "rrf"
+DEFAULT_FUSION = "weighted"  # better on bench/qrels.tsv (README, "Search quality")
 SNIPPET_CHARS = 240
 
 
@@ -36,17 +37,14 @@ class SearchUnavailable(NormgraphError):
     """The release has no usable search index (none built, or another model)."""
 
 
-@dataclass(frozen=True)
-class Mention:
-    """What the query tagger reports: the query names ``iri`` (a concept, instrument,
-    provision, body or country)."""
-
-    iri: str
-    kind: str
-    surface: str
+# (text, language) -> what the text names: ingest's tagger, the same one that tags passages
+QueryTagger = Callable[[str, str], list[Mention]]
 
 
-QueryTagger = Callable[[str, str], list[Mention]]  # (text, language) -> mentions
+def query_tagger(store: Store, base_iri: str) -> QueryTagger:
+    """Tag queries with the graph's own labels, one spaCy matcher per language."""
+    taggers = Taggers(store, base_iri)
+    return lambda text, lang: taggers(lang).tag(text)
 
 
 @dataclass(frozen=True)
@@ -110,6 +108,7 @@ class Searcher:
     def from_release(
         cls, release: Release, store: Store, encoder: Encoder, tagger: QueryTagger | None = None
     ) -> Searcher:
+        """``tagger`` defaults to the release's own (query_tagger)."""
         folder = release.path / SEARCH_DIR
         if not (folder / INFO).is_file():
             raise SearchUnavailable(
@@ -129,7 +128,7 @@ class Searcher:
             LexicalIndex(folder / LEXICAL),
             encoder,
             Labels.from_store(store, Iris(release.manifest.base_iri)),
-            tagger,
+            tagger or query_tagger(store, release.manifest.base_iri),
         )
 
     def known(self, facet: str) -> list[str]:

@@ -1,0 +1,169 @@
+"""Benchmark: ingest throughput on generated documents.
+
+    .venv/bin/python bench/ingest.py [--pages 500] [--files 1000]
+
+Generates a PDF of --pages pages and a folder of --files mixed documents (text, Markdown,
+HTML, DOCX, PDF), then measures (1) extraction + segmentation + tagging alone and (2) the
+full ingest (graphs, SHACL check, store and passage table, new release), and prints pages
+and passages per second for each. The figures go into the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# This script is named like the package it measures: keep its own folder off the path.
+sys.path.remove(str(Path(__file__).resolve().parent))
+
+import docx
+from fpdf import FPDF
+from pyoxigraph import Store
+
+from ingest.extract import read_file
+from ingest.pipeline import Options, ingest
+from ingest.segment import segment
+from ingest.tagging import Tagger
+from kg.build import Inputs, build
+from kg.config import Settings
+from kg.embedded import corpus_dir, ontology_dir
+from kg.progress import silent
+
+WORDS = (
+    "minorities racial discrimination law enforcement education housing participation "
+    "language culture religion identity data statistics police training migrants refugees "
+    "Roma indigenous peoples women girls children persons with disabilities climate change "
+    "displacement peacekeeping COVID-19 the State party should ensure that measures are taken "
+    "in accordance with article 4 of the UN Minorities Declaration and the General Assembly"
+).split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def paragraph(rng: random.Random, number: int) -> str:
+    return f"{number}. " + " ".join(sentence(rng, rng.randint(12, 24)) for _ in range(3))
+
+
+def make_pdf(path: Path, pages: int, rng: random.Random) -> None:
+    class Paged(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 8, "A/HRC/99/1 - benchmark report", align="C")
+            self.ln(12)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 8, str(self.page_no()), align="C")
+
+    pdf = Paged()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    number = 1
+    while pdf.page_no() < pages:
+        pdf.multi_cell(0, 5, paragraph(rng, number))
+        pdf.ln(4)
+        number += 1
+    pdf.output(str(path))
+
+
+def make_folder(folder: Path, files: int, rng: random.Random) -> None:
+    folder.mkdir(parents=True)
+    for i in range(files):
+        paras = [paragraph(rng, n) for n in range(1, rng.randint(3, 9))]
+        kind = i % 5
+        if kind == 0:
+            (folder / f"doc-{i}.txt").write_text("\n\n".join(paras), encoding="utf-8")
+        elif kind == 1:
+            (folder / f"doc-{i}.md").write_text(f"# Note {i}\n\n" + "\n\n".join(paras))
+        elif kind == 2:
+            body = "".join(f"<p>{p}</p>" for p in paras)
+            (folder / f"doc-{i}.html").write_text(
+                f"<html><body><h1>Page {i}</h1>{body}</body></html>"
+            )
+        elif kind == 3:
+            document = docx.Document()
+            for p in paras:
+                document.add_paragraph(p)
+            document.save(str(folder / f"doc-{i}.docx"))
+        else:
+            pdf = FPDF()
+            pdf.add_page()
+            pdf.set_font("Helvetica", size=11)
+            for p in paras:
+                pdf.multi_cell(0, 5, p)
+                pdf.ln(4)
+            pdf.output(str(folder / f"doc-{i}.pdf"))
+
+
+def analyse(paths: list[Path], tagger: Tagger) -> tuple[int, int, float, float]:
+    """Extraction + segmentation + tagging, nothing written: (pages, passages, s, CPU s)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    pages = passages = 0
+    for path in paths:
+        extracted = read_file(path, 1 << 31)[1]
+        segments = segment(extracted.blocks)
+        for _ in tagger.tag_many([s.text for s in segments]):
+            passages += 1
+        pages += extracted.pages
+    return pages, passages, time.perf_counter() - started, time.process_time() - cpu
+
+
+def report(label: str, pages: int, passages: int, seconds: float, cpu: float, files: int) -> None:
+    """Rates per wall-clock second, and per CPU second (steadier on a shared machine)."""
+    print(f"{label} ({pages:,} pages, {passages:,} passages, {files:,} files)")
+    for name, took in (("wall", seconds), ("CPU", cpu)):
+        rate = f"{pages / took:8,.1f} pages/s" if pages else " " * 16
+        print(
+            f"    {name:<4} {took:7.1f} s {rate} {passages / took:8,.0f} passages/s "
+            f"{files / took:8,.1f} files/s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=500, help="pages of the big PDF (500)")
+    parser.add_argument("--files", type=int, default=1000, help="files in the folder (1000)")
+    args = parser.parse_args()
+    rng = random.Random(4)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        started = time.perf_counter()
+        make_pdf(work / "big.pdf", args.pages, rng)
+        make_folder(work / "mixed", args.files, rng)
+        print(f"generated the documents in {time.perf_counter() - started:.1f} s")
+        settings = Settings.load(environ={}, release_dir=work / "var")
+        release = build(settings, Inputs(ontology_dir(), corpus_dir()), silent())
+        tagger = Tagger.from_store(
+            Store.read_only(str(release.store_path)), settings.base_iri, "en"
+        )
+        mixed = sorted((work / "mixed").iterdir())
+        report(
+            f"extract+segment+tag, one {args.pages}-page PDF",
+            *analyse([work / "big.pdf"], tagger),
+            1,
+        )
+        report(
+            f"extract+segment+tag, {len(mixed)} mixed files", *analyse(mixed, tagger), len(mixed)
+        )
+        for label, paths in (("PDF", [work / "big.pdf"]), ("folder", [work / "mixed"])):
+            started, cpu = time.perf_counter(), time.process_time()
+            result = ingest(settings, paths, Options(), silent())
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            done = [o for o in result.outcomes if o.status == "added"]
+            assert len(done) == len(result.outcomes), result.messages()[:3]
+            pages = sum(o.pages for o in done)
+            passages = sum(o.passages for o in done)
+            report(f"full ingest, {label}", pages, passages, seconds, cpu, len(done))
+            phases = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(result.timings.items()))
+            print(f"    phases (wall): {phases}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""An ingested document as RDF, for its own named graph: the ng:Document with title,
+language and provenance; its ordered ng:Passage s with text, label, the provision whose
+wording they give, and their tags (ng:mentions plus ng:addressesTheme / ng:concernsGroup
+for concepts, and an ng:Mention record with the count); the official wording on the
+provisions (ng:officialText, language-tagged); and the countries it names."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pycountry
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+
+from ingest import provenance
+from ingest.tagging import Mention
+from kg.iris import Iris
+from kg.vocab import XSD_INTEGER, expand
+
+XSD_LANGUAGE = NamedNode("http://www.w3.org/2001/XMLSchema#language")
+_CONCEPT_LINK = {"theme": "ng:addressesTheme", "group": "ng:concernsGroup"}
+
+
+@dataclass
+class Passage:
+    n: int
+    kind: str
+    label: str
+    heading: str
+    text: str
+    page: int | None = None
+    provision: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    slug: str
+    title: str
+    language: str
+    source: provenance.Source
+    pages: int = 0
+    symbol: str | None = None
+    instrument: str | None = None  # IRI of the instrument whose text this is
+    passages: list[Passage] = field(default_factory=list)
+    official: dict[str, str] = field(default_factory=dict)  # provision IRI -> wording
+
+
+class _Triples(list):
+    def __init__(self, iris: Iris) -> None:
+        super().__init__()
+        self.iris = iris
+
+    def add(self, s: NamedNode, p: str, o) -> None:
+        self.append(Triple(s, expand(p, self.iris.base), o))
+
+
+def triples(doc: Document, iris: Iris) -> list[Triple]:
+    out = _Triples(iris)
+    me = iris.document(doc.slug)
+    out.add(me, "rdf:type", iris.term("Document"))
+    out.add(me, "dcterms:title", Literal(doc.title, language=doc.language))
+    out.add(me, "rdfs:label", Literal(doc.title, language=doc.language))
+    out.add(me, "dcterms:language", Literal(doc.language, datatype=XSD_LANGUAGE))
+    out.add(me, "dcterms:identifier", Literal(doc.slug))
+    if doc.symbol:
+        out.add(me, "dcterms:identifier", Literal(doc.symbol))
+    if doc.instrument:
+        out.add(me, "ng:wordingOf", NamedNode(doc.instrument))
+    out += provenance.triples(me, doc.slug, doc.source, iris)
+    for passage in doc.passages:
+        _passage(out, me, doc, passage)
+    for provision, text in sorted(doc.official.items()):
+        out.add(NamedNode(provision), "ng:officialText", Literal(text, language=doc.language))
+    _countries(out, doc)
+    return list(out)
+
+
+def _passage(out: _Triples, document: NamedNode, doc: Document, passage: Passage) -> None:
+    me = iris_passage = out.iris.passage(doc.slug, passage.n)
+    out.add(me, "rdf:type", out.iris.term("Passage"))
+    out.add(me, "dcterms:isPartOf", document)
+    out.add(me, "ng:order", Literal(str(passage.n), datatype=XSD_INTEGER))
+    out.add(me, "ng:text", Literal(passage.text, language=doc.language))
+    out.add(me, "rdfs:label", Literal(f"{doc.title}: {passage.label}", language=doc.language))
+    if passage.provision:
+        out.add(me, "ng:wordingOf", NamedNode(passage.provision))
+    for k, mention in enumerate(sorted(passage.mentions, key=lambda m: m.iri), start=1):
+        target = NamedNode(mention.iri)
+        out.add(me, "ng:mentions", target)
+        if mention.kind in _CONCEPT_LINK:
+            out.add(me, _CONCEPT_LINK[mention.kind], target)
+        record = out.iris.mention(doc.slug, passage.n, k)
+        out.add(iris_passage, "ng:hasMention", record)
+        out.add(record, "rdf:type", out.iris.term("Mention"))
+        out.add(record, "ng:mentionOf", target)
+        out.add(record, "ng:mentionCount", Literal(str(mention.count), datatype=XSD_INTEGER))
+
+
+def _countries(out: _Triples, doc: Document) -> None:
+    """Countries are not in the curated corpus: each document graph says what it needs of
+    them (type, name, code), so removing one document leaves the others complete."""
+    codes = {m.iri for p in doc.passages for m in p.mentions if m.kind == "country"}
+    for iri in sorted(codes):
+        code = iri.rsplit("/", 1)[-1].upper()
+        country = pycountry.countries.get(alpha_3=code)
+        if country is None:
+            continue
+        me = NamedNode(iri)
+        out.add(me, "rdf:type", out.iris.term("Country"))
+        out.add(me, "rdfs:label", Literal(country.name, language="en"))
+        out.add(me, "dcterms:identifier", Literal(code))
+
+
+def quads(triples_: list[Triple], graph: NamedNode) -> list[Quad]:
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples_]
+
+
+def checksum(triples_: list[Triple]) -> str:
+    """SHA-256 of the graph's sorted N-Triples: equal graphs, equal sums."""
+    lines = serialize(triples_, format=RdfFormat.N_TRIPLES).splitlines()
+    digest = hashlib.sha256()
+    for line in sorted(lines):
+        digest.update(line + b"\n")
+    return digest.hexdigest()

@@ -1,0 +1,505 @@
+"""Files in, a new release out (DESIGN.md: "documents --ingest--> new release").
+
+The new release is staged as a copy of the current one (kg.release, the store's backup
+facility), each file is read, segmented, aligned, tagged and turned into its own named
+graph and passage rows *before* anything is written (:meth:`Session.prepare`, pure), then
+written in one store transaction and one table transaction (:meth:`Session.write`); a
+file that fails is reported and leaves no trace. Only when every file is through is the
+release committed and `current` switched; a crash at any point leaves the previous
+release current. An unchanged file (same bytes, same options) is skipped, and a run
+that changes nothing makes no release.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Store
+
+from ingest import align as aligning
+from ingest import document as documents
+from ingest.entailment import Entailment
+from ingest.errors import Rejected
+from ingest.extract import Extracted, claimed_format, extract_bytes, read_bytes
+from ingest.identity import fingerprint, slug_for, symbol_in
+from ingest.language import guess
+from ingest.passages import DocumentRow, PassageRow, PassageTable
+from ingest.provenance import Source
+from ingest.segment import Segment, segment, title_of
+from ingest.shapes import DocumentShapes
+from ingest.tagging import Taggers
+from kg import version
+from kg.config import Settings
+from kg.errors import NormgraphError
+from kg.iris import Iris, check_slug
+from kg.progress import Progress
+from kg.release import Finalizer, Manifest, Release, Releases, Stage, new_release_id
+from kg.store import census
+from kg.vocab import expand
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_BULK = 20_000  # quads; from here on the store's bulk loader beats a transaction
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user said about the files; all but None values shape the graph."""
+
+    instrument: str | None = None
+    slug: str | None = None
+    language: str | None = None
+    title: str | None = None
+    source_url: str | None = None
+
+    def check(self, files: int) -> None:
+        if self.instrument is not None:
+            _checked(check_slug, self.instrument, "--instrument")
+        if self.slug is not None:
+            _checked(check_slug, self.slug, "--slug")
+        if self.language is not None and not _LANGUAGE.match(self.language):
+            raise NormgraphError(
+                f"--lang {self.language!r}: give a language code such as en, fr, es"
+            )
+        if self.source_url is not None and not _URL.match(self.source_url):
+            raise NormgraphError(f"--source-url {self.source_url!r}: give an absolute http(s) URL")
+        single = [name for name, value in (("--slug", self.slug), ("--title", self.title),
+                  ("--source-url", self.source_url)) if value]  # fmt: skip
+        if single and files != 1:
+            raise NormgraphError(f"{', '.join(single)} name one document: give exactly one file")
+
+
+def _checked(check: Callable[[str], str], value: str, option: str) -> None:
+    try:
+        check(value)
+    except ValueError as error:
+        raise NormgraphError(f"{option}: {error}") from None
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # added | replaced | skipped | failed
+    slug: str | None = None
+    passages: int = 0
+    pages: int = 0
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    release: Release | None = None
+    timings: Counter = field(default_factory=Counter)  # seconds per phase
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        return self.count("failed") > 0
+
+    def messages(self) -> list[str]:
+        """One line per failed file and per alignment mismatch, naming the file."""
+        lines = []
+        for o in self.outcomes:
+            lines += [f"{o.path}: alignment: {w}" for w in o.warnings]
+            if o.status == "failed":
+                lines.append(f"{o.path}: {o.reason}")
+        return lines
+
+    def summary(self) -> str:
+        counts = ", ".join(
+            f"{self.count(s)} {s}" for s in ("added", "replaced", "skipped", "removed", "failed")
+            if self.count(s) or s in ("added", "replaced", "skipped", "failed")
+        )  # fmt: skip
+        passages = sum(o.passages for o in self.outcomes if o.status in ("added", "replaced"))
+        where = f"release {self.release.id}" if self.release else "no new release (nothing changed)"
+        return f"{counts}; {passages:,} passages written; {where}"
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    document: documents.Document
+    row: DocumentRow
+    passages: list[PassageRow]
+    triples: list
+    warnings: list[str]
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
+    """Files named, and files in folders named (recursively, hidden ones left out), in a
+    stable order; a path that does not exist is a failed outcome."""
+    files: dict[Path, None] = {}
+    missing = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if found.is_file() and not hidden:
+                    files.setdefault(found, None)
+        elif path.is_file():
+            files.setdefault(path, None)
+        else:
+            missing.append(Outcome(str(path), "failed", reason="no such file or folder"))
+    return list(files), missing
+
+
+class Session:
+    """One run of ingest or remove, writing into one staged release."""
+
+    def __init__(
+        self, stage: Stage, settings: Settings, progress: Progress, force: bool = False
+    ) -> None:
+        assert stage.base is not None, "ingest stages from the current release"
+        self.stage, self.base, self.progress = stage, stage.base, progress
+        self.max_bytes = settings.max_ingest_bytes
+        self.iris = Iris(self.base.manifest.base_iri)  # the release's base, not the setting's
+        self.store = Store(str(stage.store_path))
+        self.table = PassageTable(stage.passages_path)
+        self.table.start_release()
+        self.taggers = Taggers(self.store, self.iris.base)
+        self.shapes = DocumentShapes(self.store, self.iris)
+        self.entailment = Entailment(self.store, self.iris)
+        self.structures: dict[str, aligning.Structure] = {}
+        self.claimed: dict[str, str] = {}  # slug -> file that took it in this run
+        self.timings: Counter = Counter()
+        self.changed = False
+        self.force = force  # re-ingest unchanged files too (to re-tag with a newer thesaurus)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[phase] += time.perf_counter() - started
+
+    # ------------------------------------------------------------------ one file
+    def ingest(self, path: Path, options: Options) -> Outcome:
+        try:
+            prepared = self.prepare(path, options)
+        except Rejected as error:
+            return Outcome(str(path), "failed", reason=error.reason)
+        except NormgraphError:
+            raise  # the user's options, not this file: stop the run, nothing is committed
+        except Exception as error:  # a bug on one odd file must not stop the batch
+            reason = f"could not be read ({type(error).__name__}: {error}); please report this"
+            return Outcome(str(path), "failed", reason=reason)
+        if isinstance(prepared, DocumentRow):
+            reason = f"unchanged since it was ingested as {prepared.slug}"
+            return Outcome(str(path), "skipped", slug=prepared.slug, reason=reason)
+        with self.timed("write"):
+            status = self.write(prepared)
+        return Outcome(
+            str(path),
+            status,
+            slug=prepared.document.slug,
+            passages=len(prepared.passages),
+            pages=prepared.document.pages,
+            warnings=prepared.warnings,
+        )
+
+    def prepare(self, path: Path, options: Options) -> _Prepared | DocumentRow:
+        """Everything about the file, computed without writing anything."""
+        claimed_format(path)
+        with self.timed("read"):
+            data = read_bytes(path, self.max_bytes)
+        sha256 = hashlib.sha256(data).hexdigest()
+        print_ = fingerprint(sha256, asdict(options))
+        unchanged = self.table.by_fingerprint(print_)
+        if unchanged is not None and not self.force and unchanged.slug not in self.claimed:
+            return unchanged
+        with self.timed("extract"):
+            extracted = extract_bytes(path, data)
+        with self.timed("segment"):
+            segments = segment(extracted.blocks)
+        head = "\n".join(b.text for b in extracted.blocks[:40])
+        language = options.language or _language(extracted, segments)
+        slug = slug_for(path, head, language, options.slug)
+        if slug in self.claimed:
+            raise Rejected(
+                path,
+                f"its slug would be {slug!r}, which {self.claimed[slug]} already took in this "
+                "run; ingest it on its own with --slug",
+            )
+        doc = documents.Document(
+            slug=slug,
+            title=options.title or extracted.title or title_of(extracted.blocks) or path.stem,
+            language=language,
+            source=Source(
+                sha256=sha256,
+                file_name=path.name,
+                media_type=extracted.media_type,
+                source_url=options.source_url,
+                ingested_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                software_version=version(),
+            ),
+            pages=extracted.pages,
+            symbol=symbol_in(head),
+        )
+        warnings, provision_of = self._align(doc, segments, options, path)
+        with self.timed("tag"):
+            self._passages(doc, segments, provision_of)
+        with self.timed("graph"):
+            triples = documents.triples(doc, self.iris)
+            graph = self.iris.document_graph(slug)
+        with self.timed("shacl"):
+            violations = self.shapes.check(path.name, graph, triples)
+        if violations:
+            raise Rejected(path, f"the graph made from it breaks a SHACL shape: {violations[0]}")
+        with self.timed("graph"):
+            triples += self.entailment.triples(triples)
+            row, passages = _rows(doc, self.iris, print_, documents.checksum(triples))
+        return _Prepared(path, doc, row, passages, triples, warnings)
+
+    def _align(
+        self, doc: documents.Document, segments: list[Segment], options: Options, path: Path
+    ) -> tuple[list[str], dict[int, str]]:
+        """Mismatch warnings, and which segment gives the wording of which provision."""
+        if not options.instrument:
+            return [], {}
+        slug = options.instrument
+        found = self.structure(slug)
+        alignment = aligning.align(segments, found, self.iris)
+        if not alignment.official:
+            raise Rejected(
+                path, f"none of its articles or paragraphs matches a provision of {slug}"
+            )
+        self._check_no_other_wording(doc, alignment.official, path)
+        doc.instrument = found.iri
+        doc.official = alignment.official
+        return alignment.mismatches(slug), alignment.provision_of
+
+    def structure(self, slug: str) -> aligning.Structure:
+        if slug not in self.structures:
+            self.structures[slug] = aligning.structure(self.store, self.iris, slug)
+        return self.structures[slug]
+
+    def _check_no_other_wording(
+        self, doc: documents.Document, official: dict[str, str], path: Path
+    ) -> None:
+        """One official wording per provision and language: another document's stays."""
+        own = self.iris.document_graph(doc.slug)
+        prop = expand("ng:officialText", self.iris.base)
+        for iri in sorted(official):
+            for quad in self.store.quads_for_pattern(NamedNode(iri), prop, None, None):
+                if quad.object.language == doc.language and quad.graph_name != own:
+                    other = quad.graph_name.value.rsplit("/", 1)[-1]
+                    raise Rejected(
+                        path,
+                        f"{self.iris.local(iri)} already has official {doc.language} text from "
+                        f"document {other!r}; run `normgraph remove {other}` first, or ingest "
+                        f"this file with --slug {other} to replace it",
+                    )
+
+    def _passages(
+        self, doc: documents.Document, segments: list[Segment], provision_of: dict[int, str]
+    ) -> None:
+        tagger = self.taggers(doc.language)
+        mentions = tagger.tag_many([s.text for s in segments], doc.instrument)
+        for n, (seg, found) in enumerate(zip(segments, mentions, strict=True), start=1):
+            doc.passages.append(
+                documents.Passage(
+                    n=n,
+                    kind=seg.kind,
+                    label=seg.label or f"passage {n}",
+                    heading=seg.heading,
+                    text=seg.text,
+                    page=seg.page,
+                    provision=provision_of.get(n - 1),
+                    mentions=found,
+                )
+            )
+
+    def write(self, prepared: _Prepared) -> str:
+        """Replace the document's graph and rows. A failure here aborts the whole run (the
+        staged release is dropped), so a file is never left half-written."""
+        slug = prepared.document.slug
+        graph = self.iris.document_graph(slug)
+        existed = self.table.document(slug) is not None or self.store.contains_named_graph(graph)
+        if existed:
+            self.store.remove_graph(graph)
+        quads = documents.quads(prepared.triples, graph)
+        if len(quads) > _BULK:
+            # the bulk loader: several times faster on big documents but with a fixed cost
+            # per call that small ones would pay; atomicity comes from the staged release,
+            # which a failure here throws away whole
+            self.store.bulk_extend(quads)
+        else:
+            self.store.extend(quads)
+        self.table.put(prepared.row, prepared.passages)
+        self.claimed[slug] = str(prepared.path)
+        self.changed = True
+        return "replaced" if existed else "added"
+
+    # ------------------------------------------------------------------ remove
+    def remove(self, slug: str) -> Outcome:
+        row = self.table.document(slug)
+        self.store.remove_graph(self.iris.document_graph(slug))
+        self.table.remove(slug)
+        self.changed = True
+        return Outcome(row.file_name if row else slug, "removed", slug=slug, passages=0)
+
+    # ------------------------------------------------------------------ commit
+    def commit(self, keep: int, finalize: Finalizer | None = None) -> Release:
+        base = self.base.manifest
+        # RocksDB keeps recent writes in its log; readers open the release read-only and
+        # would not see them (nor would the next ingest's backup): write them out now
+        self.store.flush()
+        counts = census(self.store, self.iris)
+        documents_sha = self.table.checksum()
+        prefix = self.iris.document_graph_prefix()
+        inputs = [i for i in base.inputs if not i["graph"].startswith(prefix)]
+        inputs += [
+            {"file": f"documents/{d.file_name}", "graph": d.graph, "sha256": d.sha256}
+            for d in self.table.documents()
+        ]
+        checksums = {
+            "nquads_sha256": base.checksums.get("nquads_sha256", ""),
+            "documents_sha256": documents_sha,
+        }
+        content = hashlib.sha256("".join(sorted(checksums.values())).encode()).hexdigest()
+        manifest = Manifest(
+            release_id=new_release_id(content),
+            created_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            normgraph_version=version(),
+            base_iri=base.base_iri,
+            ontology=base.ontology,
+            counts=counts,
+            inputs=inputs,
+            checksums=checksums,
+            previous=base.release_id,
+        )
+        self.close()
+        if finalize is not None:  # the search indexes, refreshed by the layer that owns them
+            finalize(self.stage.path, manifest, self.base.path, self.progress)
+        return self.stage.commit(manifest, keep=keep)
+
+    def close(self) -> None:
+        """Let go of the store (RocksDB must be closed before its directory is renamed)."""
+        self.table.close()
+        self.taggers = self.shapes = self.entailment = self.store = None  # type: ignore[assignment]
+        gc.collect()
+
+
+def _language(extracted: Extracted, segments: list[Segment]) -> str:
+    said = extracted.language
+    if said and _LANGUAGE.match(said):
+        return said
+    return guess("\n".join(s.text for s in segments[:200]))
+
+
+def _rows(doc: documents.Document, iris: Iris, print_: str, graph_sha: str):
+    tags = {
+        p.n: [
+            {"iri": m.iri, "kind": m.kind, "label": m.label, "count": m.count} for m in p.mentions
+        ]
+        for p in doc.passages
+    }
+    row = DocumentRow(
+        slug=doc.slug,
+        iri=iris.document(doc.slug).value,
+        graph=iris.document_graph(doc.slug).value,
+        title=doc.title,
+        language=doc.language,
+        file_name=doc.source.file_name,
+        media_type=doc.source.media_type,
+        sha256=doc.source.sha256,
+        fingerprint=print_,
+        source_url=doc.source.source_url,
+        instrument=doc.instrument,
+        symbol=doc.symbol,
+        ingested_at=doc.source.ingested_at,
+        pages=doc.pages,
+        passages=len(doc.passages),
+        graph_sha256=graph_sha,
+    )
+    passages = [
+        PassageRow(
+            iri=iris.passage(doc.slug, p.n).value,
+            document=doc.slug,
+            ord=p.n,
+            kind=p.kind,
+            label=p.label,
+            heading=p.heading,
+            text=p.text,
+            language=doc.language,
+            provision=p.provision,
+            page=p.page,
+            tags=tags[p.n],
+        )
+        for p in doc.passages
+    ]
+    return row, passages
+
+
+# ---------------------------------------------------------------------- entry points
+def ingest(
+    settings: Settings,
+    paths: list[Path],
+    options: Options,
+    progress: Progress,
+    keep: int = 3,
+    force: bool = False,
+    finalize: Finalizer | None = None,
+) -> Report:
+    files, report_missing = discover(paths)
+    options.check(len(files) + len(report_missing))
+    report = Report(outcomes=list(report_missing))
+    releases = Releases(settings.release_dir)
+    with releases.stage(from_current=True) as stage:
+        session = Session(stage, settings, progress, force=force)
+        if options.instrument:
+            session.structure(options.instrument)  # an unknown instrument stops the run here
+        bar = progress.bar(len(files))
+        for path in files:
+            outcome = session.ingest(path, options)
+            report.outcomes.append(outcome)
+            bar.advance(path.name, outcome.passages)
+        bar.close()
+        report.timings = session.timings
+        if session.changed:
+            with progress.step("committing the new release") as step:
+                report.release = session.commit(keep, finalize)
+                step.done(f"current -> {report.release.id}")
+        else:
+            session.close()
+    return report
+
+
+def remove(
+    settings: Settings,
+    slugs: list[str],
+    progress: Progress,
+    keep: int = 3,
+    finalize: Finalizer | None = None,
+) -> Report:
+    """Take documents out; an unknown slug is an error and nothing is removed."""
+    report = Report()
+    releases = Releases(settings.release_dir)
+    with releases.stage(from_current=True) as stage:
+        session = Session(stage, settings, progress)
+        unknown = [s for s in slugs if session.table.document(s) is None]
+        if unknown:
+            known = ", ".join(d.slug for d in session.table.documents()[:20]) or "none"
+            session.close()
+            raise NormgraphError(
+                f"no document {', '.join(map(repr, unknown))} in release {stage.base.id} "
+                f"(documents: {known})"
+            )
+        for slug in dict.fromkeys(slugs):
+            report.outcomes.append(session.remove(slug))
+        report.release = session.commit(keep, finalize)
+    return report

@@ -1,0 +1,189 @@
+"""Ingest fixtures: one release built from the embedded corpus plus tests/fixtures/
+ingest-corpus (instruments, bodies and an entity the tagger must find), copied for each
+test that writes; documents in every format generated here (PDF with fpdf2, DOCX with
+python-docx), never read from outside the repository."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from fpdf import FPDF
+
+from kg.build import Inputs, build
+from kg.config import Settings
+from kg.embedded import corpus_dir, ontology_dir
+from kg.progress import silent
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+BASE = "https://w3id.org/normgraph/"
+
+# A statement in the style of the UN Network's, in the project's own words: it names
+# what the tagger must link (instruments, bodies, themes) in the ways texts name them.
+STATEMENT = "\n\n".join(
+    [
+        "Statement of the Fixture Network, 3 December 2020",
+        (
+            "The Network on Racial Discrimination and Protection of Minorities met on 4 November."
+            " Its members noted multiple discrimination based on gender, disability and age, and "
+            "the very serious impacts of COVID-19 on minority communities and "
+            "the calls of the Secretary-General, including the Call to Action on Human Rights."
+        ),
+        (
+            "The members recalled the mid-term review of the Decade of people of African Descent,"
+            " the 20th anniversary of the World Conference Against Racism and the 30th "
+            "anniversary of the 1992 UN Minorities Declaration."
+        ),
+        (
+            "1. Providing practical guidance to UN Country Teams, including on gender dimensions "
+            "and intersectional aspects, and on the response to the pandemic."
+        ),
+        (
+            "2. Advancing action against racial discrimination in displacement, security, "
+            "peacekeeping and the protection of civilians, and in the context of climate change."
+        ),
+        (
+            "3. Tackling racial discrimination in criminal justice and law enforcement, taking "
+            "note of Resolution 43/1 of the Human Rights Council on excessive use of force by law"
+            " enforcement officers."
+        ),
+        (
+            "Noting the International Day of Persons with Disabilities, the Network commits to "
+            "advancing its work on intersectionality and the rights of women and girls in Brazil "
+            "and France."
+        ),
+        (
+            "The Network will deepen its cooperation with the WGEPAD and with OHCHR, in line with"
+            " the Durban Declaration."
+        ),
+    ]
+)
+
+# The Declaration's structure (articles and their paragraph counts) as the corpus has it;
+# the wording is made up for the tests: alignment does not depend on it.
+UNMD_PARAGRAPHS = {1: 2, 2: 5, 3: 2, 4: 5, 5: 2, 6: 1, 7: 1, 8: 4, 9: 1}
+
+
+def declaration_text(skip: set[tuple[int, int]] = frozenset(), extra_article: bool = False) -> str:
+    lines = [
+        "A/RES/47/135",
+        "Declaration on the Rights of Persons Belonging to National or Ethnic, Religious and "
+        "Linguistic Minorities",
+        "",
+        "The General Assembly,",
+        "",
+        "Reaffirming that the fixture text stands in for the official preamble,",
+        "",
+        "Proclaims this Declaration:",
+        "",
+    ]
+    for article, count in UNMD_PARAGRAPHS.items():
+        lines += [f"Article {article}", ""]
+        if count == 1:
+            lines += [f"Fixture wording of article {article} on minorities and their rights.", ""]
+            continue
+        for para in range(1, count + 1):
+            if (article, para) not in skip:
+                lines += [f"{para}. Fixture wording of article {article}, paragraph {para}.", ""]
+    if extra_article:
+        lines += ["Article 10", "", "A tenth article that the corpus does not have.", ""]
+    return "\n".join(lines)
+
+
+class Documents:
+    """Writers for test documents in every supported format."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def text(self, name: str, content: str) -> Path:
+        path = self.folder / name
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    def pdf(self, name: str, paragraphs: list[str], header: str = "A/HRC/99/1") -> Path:
+        """A PDF with a running header, page numbers in the footer and line-end hyphenation."""
+
+        class Paged(FPDF):
+            def header(self) -> None:
+                self.set_font("Helvetica", size=8)
+                self.cell(0, 8, f"{header} - fixture document", align="C")
+                self.ln(12)
+
+            def footer(self) -> None:
+                self.set_y(-15)
+                self.set_font("Helvetica", size=8)
+                self.cell(0, 8, str(self.page_no()), align="C")
+
+        pdf = Paged()
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 5, paragraph)
+            pdf.ln(4)
+        path = self.folder / name
+        pdf.output(str(path))
+        return path
+
+    def encrypted_pdf(self, name: str) -> Path:
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 5, "A confidential text about minorities.")
+        pdf.set_encryption(owner_password="owner", user_password="secret")
+        path = self.folder / name
+        pdf.output(str(path))
+        return path
+
+    def image_only_pdf(self, name: str) -> Path:
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.rect(20, 20, 120, 80, style="F")  # a scanned page: marks, no text layer
+        path = self.folder / name
+        pdf.output(str(path))
+        return path
+
+    def docx(self, name: str, heading: str, items: list[str], body: list[str] = ()) -> Path:
+        """Word document with a heading, automatically numbered paragraphs and plain ones."""
+        document = docx.Document()
+        document.core_properties.title = heading
+        document.add_heading(heading, level=1)
+        for text in body:
+            document.add_paragraph(text)
+        for text in items:
+            document.add_paragraph(text, style="List Number")
+        path = self.folder / name
+        document.save(str(path))
+        return path
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> Documents:
+    return Documents(tmp_path / "documents")
+
+
+@pytest.fixture(scope="session")
+def base_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release of the embedded corpus plus the ingest fixtures; copy it before writing."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(corpus_dir(), corpus, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "ingest-corpus", corpus, dirs_exist_ok=True)
+    root = tmp_path_factory.mktemp("base-release")
+    build(Settings.load(environ={}, release_dir=root), Inputs(ontology_dir(), corpus), silent())
+    return root
+
+
+@pytest.fixture
+def root(base_release: Path, tmp_path: Path) -> Path:
+    """A private release root holding a copy of the base release."""
+    target = tmp_path / "var"
+    shutil.copytree(base_release, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def settings(root: Path) -> Settings:
+    return Settings.load(environ={}, release_dir=root)

@@ -1,0 +1,116 @@
+"""The tagger, compiled from the graph's own labels: concepts, instruments (titles, short
+titles, abbreviations, symbols, "resolution 43/1"), bodies, entities, countries and
+provision citations, with counts. Search calls the same function on queries."""
+
+import pytest
+from pyoxigraph import Store
+
+from ingest.tagging import Tagger
+from kg.release import Releases
+
+from .conftest import BASE, STATEMENT
+
+ID = BASE + "id/"
+
+
+@pytest.fixture(scope="module")
+def tagger(base_release) -> Tagger:
+    store = Store.read_only(str(Releases(base_release).current().store_path))
+    return Tagger.from_store(store, BASE, "en")
+
+
+def found(mentions) -> dict[str, int]:
+    return {m.iri[len(ID) :]: m.count for m in mentions}
+
+
+def test_statement_links_instruments_bodies_and_themes(tagger):
+    got = found(tagger.tag(STATEMENT))
+    for expected in (
+        "instrument/unmd-1992",  # "the 1992 UN Minorities Declaration"
+        "instrument/fixture-ddpa",  # "the Durban Declaration"
+        "body/fixture-wcar",  # "the World Conference Against Racism"
+        "instrument/fixture-decade",  # "the Decade of people of African Descent"
+        "instrument/fixture-res",  # "Resolution 43/1" (symbol A/HRC/RES/43/1)
+        "instrument/fixture-call",  # "Call to Action on Human Rights"
+        "body/fixture-wgepad",  # "WGEPAD"
+        "body/fixture-hrc",  # "Human Rights Council"
+        "entity/fixture-ohchr",  # "OHCHR"
+        "theme/covid-19",
+        "theme/law-enforcement",
+        "theme/climate-change",
+        "theme/displacement",
+        "theme/peacekeeping",
+        "theme/gender",
+        "theme/multiple-discrimination",  # "intersectionality"
+        "group/persons-with-disabilities",
+        "group/women-and-girls",
+        "country/bra",
+        "country/fra",
+    ):
+        assert expected in got, expected
+    # "criminal justice and law enforcement" (the prefLabel) and "law enforcement officers"
+    assert got["theme/law-enforcement"] == 2
+
+
+def test_lemmas_and_case_are_ignored_but_acronyms_are_exact(tagger):
+    got = found(tagger.tag("LAW ENFORCEMENT OFFICERS met with Roma and the Ohchr."))
+    assert "theme/law-enforcement" in got and "group/roma" in got
+    assert "entity/fixture-ohchr" not in got, "acronyms match only as written"
+
+
+def test_longest_match_wins(tagger):
+    got = found(tagger.tag("People of African descent and the Working Group of Experts on "
+                           "People of African Descent"))  # fmt: skip
+    assert got == {"group/people-of-african-descent": 1, "body/fixture-wgepad": 1}
+
+
+def test_provision_citations_resolve_to_provision_iris(tagger):
+    text = (
+        "Article 2 (5) of the UN Minorities Declaration, article 4, paragraph 3 of the "
+        "Declaration on the Rights of Persons Belonging to National or Ethnic, Religious and "
+        "Linguistic Minorities and paragraph 2 of resolution 43/1 apply; article 9 (7) of the "
+        "UN Minorities Declaration has no paragraph 7."
+    )
+    got = found(tagger.tag(text))
+    assert got["instrument/unmd-1992/art/2/para/5"] == 1
+    assert got["instrument/unmd-1992/art/4/para/3"] == 1
+    assert got["instrument/fixture-res/para/2"] == 1
+    assert got["instrument/unmd-1992/art/9"] == 1  # falls back to the article
+
+
+def test_bare_citations_use_the_documents_instrument_or_the_sentence(tagger):
+    unmd = ID + "instrument/unmd-1992"
+    assert "instrument/unmd-1992/art/8/para/4" in found(tagger.tag("See article 8 (4).", unmd))
+    assert found(tagger.tag("See article 8 (4).")) == {}
+    same_sentence = found(tagger.tag("Under the UN Minorities Declaration, article 3 applies."))
+    assert "instrument/unmd-1992/art/3" in same_sentence
+
+
+def test_mentions_carry_kind_label_and_surface_form(tagger):
+    [mention] = [m for m in tagger.tag("the covid-19 crisis and the pandemic") if m.kind == "theme"]
+    assert (mention.label, mention.count, mention.surface) == ("COVID-19 response", 2, "covid-19")
+
+
+def test_french_labels_in_a_french_text(base_release):
+    store = Store.read_only(str(Releases(base_release).current().store_path))
+    french = Tagger.from_store(store, BASE, "fr")
+    got = found(french.tag("Le racisme et les droits des minorités au Sénégal."))
+    assert {"theme/equality-non-discrimination", "theme/minority-protection", "country/sen"} <= set(
+        got
+    )
+
+
+def test_shorter_forms_of_titles():
+    from ingest.lexicon import _variants
+
+    assert _variants("The Highest Aspiration: A Call to Action for Human Rights") >= {
+        "A Call to Action for Human Rights",
+        "Call to Action for Human Rights",
+    }
+    assert "World Conference against Racism" in _variants(
+        "World Conference against Racism, Racial Discrimination, Xenophobia and Related Intolerance"
+    )
+    assert _variants("International Decade for People of African Descent") == {
+        "Decade for People of African Descent"
+    }
+    assert _variants("UN Minorities Declaration") == set(), "two words are too few to be safe"

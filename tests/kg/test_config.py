@@ -1,0 +1,24 @@
+"""Settings: declared once, documented in the README, checked when read."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.config import SETTINGS, Settings
+from kg.errors import ConfigError
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_setting_is_in_the_readme_table():
+    text = README.read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"| `{setting.env}` | `{setting.default}`" in text, setting.env
+
+
+def test_max_ingest_bytes_from_the_environment():
+    assert Settings.load(environ={}).max_ingest_bytes == 104_857_600
+    assert Settings.load(environ={"NORMGRAPH_MAX_INGEST_BYTES": "2048"}).max_ingest_bytes == 2048
+    for bad in ("0", "-5", "lots", "1.5"):
+        with pytest.raises(ConfigError, match="NORMGRAPH_MAX_INGEST_BYTES must be a whole number"):
+            Settings.load(environ={"NORMGRAPH_MAX_INGEST_BYTES": bad})
