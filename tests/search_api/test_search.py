@@ -198,3 +198,39 @@ def test_cli_search(cli, search_root):
     assert "UN Minorities Declaration" in text.stdout
     empty = cli("search", "--release-dir", str(search_root), " ")
     assert empty.returncode == 1 and "1 to 1000 characters" in empty.stderr
+
+
+@pytest.mark.parametrize(
+    "query,first",
+    [
+        ("A/RES/47/135", "unmd-1992"),
+        ("resolution 43/1", "hrc-res-43-1"),
+        ("article 27 ICCPR", "iccpr/art/27"),
+        ("GR 36", "cerd-gr-36"),
+    ],
+)
+def test_a_cited_symbol_or_provision_comes_first(search_client, query, first):
+    result = _search(search_client, q=query)
+    assert result["hits"][0]["iri"] == f"https://w3id.org/normgraph/id/instrument/{first}"
+    assert result["hits"][0]["parts"]["pinned"] == 1.0
+
+
+def test_a_french_query_finds_the_themes_provisions(search_client):
+    result = _search(search_client, q="langue maternelle", lang="fr", type="provision", size=10)
+    assert {c["iri"].rsplit("/", 1)[-1] for c in result["matched_concepts"]} == {"language-rights"}
+    iris = [h["iri"] for h in result["hits"]]
+    assert f"{UNMD}/art/4/para/3" in iris[:5]
+    assert all(h["parts"]["concept"] > 0 for h in result["hits"][:3])
+
+
+def test_a_spanish_query_names_a_theme(search_client):
+    result = _search(search_client, q="discurso de odio", lang="es", size=10)
+    assert "https://w3id.org/normgraph/id/theme/hate-speech" in {
+        c["iri"] for c in result["matched_concepts"]
+    }
+    tagged = [
+        h
+        for h in result["hits"]
+        if any(t["iri"].endswith("/hate-speech") for t in h["tags"]["themes"])
+    ]
+    assert len(tagged) >= 3
