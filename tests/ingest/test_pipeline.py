@@ -332,7 +332,10 @@ def test_ingest_killed_midway_leaves_the_previous_release_current(settings, root
 
 def test_document_graphs_carry_the_entailments_queries_need(settings, root, folder):
     run(settings, folder)
-    assert ask(root, f"""ASK {{ GRAPH <{BASE}graph/document/page> {{
+    assert ask(
+        root,
+        f"""ASK {{ GRAPH <{BASE}graph/document/page> {{
         <{ID}document/page/p/1> dcterms:subject <{ID}group/roma> ;
-            dcterms:references <{ID}group/roma> ; a prov:Entity }} }}""")
+            dcterms:references <{ID}group/roma> ; a prov:Entity }} }}""",
+    )
     assert ask(root, f"ASK {{ <{ID}country/bra> a dcterms:Location }}")
