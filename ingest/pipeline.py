@@ -183,7 +183,7 @@ class Session:
             extracted = extract_bytes(path, data)
         with self.timed("segment"):
             segments = segment(extracted.blocks)
-        head = "\n".join(b.text for b in extracted.blocks[:40])
+        head = extracted.head + "\n" + "\n".join(b.text for b in extracted.blocks[:40])
         language = options.language or _language(extracted, segments)
         slug = slug_for(path, head, language, options.slug)
         if slug in self.claimed:

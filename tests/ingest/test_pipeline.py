@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -292,6 +293,8 @@ def test_build_keeps_ingested_documents(settings, root, folder):
     assert release.manifest.counts["documents"] == 5
     assert len(read_passages(release.passages_path)) == release.manifest.counts["passages"]
     assert "documents_sha256" in release.manifest.checksums
+    with sqlite3.connect(release.passages_path) as db:  # a build changes no passage
+        assert db.execute("SELECT COUNT(*) FROM changes").fetchone() == (0,)
 
 
 KILLER = textwrap.dedent(
@@ -339,3 +342,12 @@ def test_document_graphs_carry_the_entailments_queries_need(settings, root, fold
             dcterms:references <{ID}group/roma> ; a prov:Entity }} }}""",
     )
     assert ask(root, f"ASK {{ <{ID}country/bra> a dcterms:Location }}")
+
+
+def test_symbol_in_the_running_head_of_a_long_pdf_names_the_document(settings, documents):
+    paragraphs = [
+        f"{n}. Paragraph {n} on the situation of minority group {n * 7}." for n in range(1, 200)
+    ]
+    path = documents.pdf("advance-version.pdf", paragraphs, header="A/HRC/55/12")
+    [outcome] = run(settings, path).outcomes
+    assert outcome.status == "added" and outcome.pages > 2 and outcome.slug == "a-hrc-55-12"
