@@ -183,6 +183,8 @@ class Session:
             extracted = extract_bytes(path, data)
         with self.timed("segment"):
             segments = segment(extracted.blocks)
+        if not segments:
+            raise Rejected(path, "it has headings but no paragraphs of text to ingest")
         head = extracted.head + "\n" + "\n".join(b.text for b in extracted.blocks[:40])
         language = options.language or _language(extracted, segments)
         slug = slug_for(path, head, language, options.slug)

@@ -268,6 +268,11 @@ def test_bad_input_is_reported_file_by_file_and_the_rest_ingested(cli, root, doc
     assert good.name in json.dumps(release.manifest.inputs)
 
 
+def test_a_file_of_headings_only_is_refused(settings, documents):
+    [outcome] = run(settings, documents.text("title.md", "# Only a title\n")).outcomes
+    assert outcome.status == "failed" and "no paragraphs" in outcome.reason
+
+
 def test_options_naming_one_document_need_one_file(cli, root, documents):
     a, b = documents.text("a.txt", "One."), documents.text("b.txt", "Two.")
     result = cli("ingest", str(a), str(b), "--slug", "x", "--release-dir", str(root))
