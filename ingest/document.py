@@ -77,7 +77,7 @@ def triples(doc: Document, iris: Iris) -> list[Triple]:
 
 
 def _passage(out: _Triples, document: NamedNode, doc: Document, passage: Passage) -> None:
-    me = iris_passage = out.iris.passage(doc.slug, passage.n)
+    me = out.iris.passage(doc.slug, passage.n)
     out.add(me, "rdf:type", out.iris.term("Passage"))
     out.add(me, "dcterms:isPartOf", document)
     out.add(me, "ng:order", Literal(str(passage.n), datatype=XSD_INTEGER))
@@ -91,7 +91,7 @@ def _passage(out: _Triples, document: NamedNode, doc: Document, passage: Passage
         if mention.kind in _CONCEPT_LINK:
             out.add(me, _CONCEPT_LINK[mention.kind], target)
         record = out.iris.mention(doc.slug, passage.n, k)
-        out.add(iris_passage, "ng:hasMention", record)
+        out.add(me, "ng:hasMention", record)
         out.add(record, "rdf:type", out.iris.term("Mention"))
         out.add(record, "ng:mentionOf", target)
         out.add(record, "ng:mentionCount", Literal(str(mention.count), datatype=XSD_INTEGER))

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Store
@@ -34,6 +34,7 @@ from ingest.identity import fingerprint, slug_for, symbol_in
 from ingest.language import guess
 from ingest.passages import DocumentRow, PassageRow, PassageTable
 from ingest.provenance import Source
+from ingest.report import Outcome, Report
 from ingest.segment import Segment, segment, title_of
 from ingest.shapes import DocumentShapes
 from ingest.tagging import Taggers
@@ -83,49 +84,6 @@ def _checked(check: Callable[[str], str], value: str, option: str) -> None:
         check(value)
     except ValueError as error:
         raise NormgraphError(f"{option}: {error}") from None
-
-
-@dataclass
-class Outcome:
-    path: str
-    status: str  # added | replaced | skipped | failed
-    slug: str | None = None
-    passages: int = 0
-    pages: int = 0
-    reason: str = ""
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    outcomes: list[Outcome] = field(default_factory=list)
-    release: Release | None = None
-    timings: Counter = field(default_factory=Counter)  # seconds per phase
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    @property
-    def failed(self) -> bool:
-        return self.count("failed") > 0
-
-    def messages(self) -> list[str]:
-        """One line per failed file and per alignment mismatch, naming the file."""
-        lines = []
-        for o in self.outcomes:
-            lines += [f"{o.path}: alignment: {w}" for w in o.warnings]
-            if o.status == "failed":
-                lines.append(f"{o.path}: {o.reason}")
-        return lines
-
-    def summary(self) -> str:
-        counts = ", ".join(
-            f"{self.count(s)} {s}" for s in ("added", "replaced", "skipped", "removed", "failed")
-            if self.count(s) or s in ("added", "replaced", "skipped", "failed")
-        )  # fmt: skip
-        passages = sum(o.passages for o in self.outcomes if o.status in ("added", "replaced"))
-        where = f"release {self.release.id}" if self.release else "no new release (nothing changed)"
-        return f"{counts}; {passages:,} passages written; {where}"
 
 
 @dataclass
@@ -217,15 +175,17 @@ class Session:
         with self.timed("read"):
             data = read_bytes(path, self.max_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
-        print_ = fingerprint(sha256, asdict(options))
-        unchanged = self.table.by_fingerprint(print_)
+        key = fingerprint(sha256, asdict(options))
+        unchanged = self.table.by_fingerprint(key)
         if unchanged is not None and not self.force and unchanged.slug not in self.claimed:
             return unchanged
         with self.timed("extract"):
             extracted = extract_bytes(path, data)
         with self.timed("segment"):
             segments = segment(extracted.blocks)
-        head = "\n".join(b.text for b in extracted.blocks[:40])
+        if not segments:
+            raise Rejected(path, "it has headings but no paragraphs of text to ingest")
+        head = extracted.head + "\n" + "\n".join(b.text for b in extracted.blocks[:40])
         language = options.language or _language(extracted, segments)
         slug = slug_for(path, head, language, options.slug)
         if slug in self.claimed:
@@ -261,7 +221,7 @@ class Session:
             raise Rejected(path, f"the graph made from it breaks a SHACL shape: {violations[0]}")
         with self.timed("graph"):
             triples += self.entailment.triples(triples)
-            row, passages = _rows(doc, self.iris, print_, documents.checksum(triples))
+            row, passages = _rows(doc, self.iris, key, documents.checksum(triples))
         return _Prepared(path, doc, row, passages, triples, warnings)
 
     def _align(
@@ -401,7 +361,7 @@ def _language(extracted: Extracted, segments: list[Segment]) -> str:
     return guess("\n".join(s.text for s in segments[:200]))
 
 
-def _rows(doc: documents.Document, iris: Iris, print_: str, graph_sha: str):
+def _rows(doc: documents.Document, iris: Iris, key: str, graph_sha: str):
     tags = {
         p.n: [
             {"iri": m.iri, "kind": m.kind, "label": m.label, "count": m.count} for m in p.mentions
@@ -417,7 +377,7 @@ def _rows(doc: documents.Document, iris: Iris, print_: str, graph_sha: str):
         file_name=doc.source.file_name,
         media_type=doc.source.media_type,
         sha256=doc.source.sha256,
-        fingerprint=print_,
+        fingerprint=key,
         source_url=doc.source.source_url,
         instrument=doc.instrument,
         symbol=doc.symbol,

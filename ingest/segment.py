@@ -25,7 +25,7 @@ _ARTICLE = re.compile(
     r"(?:\s*[-:.\u2013\u2014]\s*|\s+)?(?P<rest>.*)$",
     re.I,
 )
-_PARA = re.compile(r"^(?P<n>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
+_PARA = re.compile(r"^(?P<n>\d{1,4})[.)]\s+(?P<rest>\S.*)$", re.S)
 _LETTER = re.compile(r"^\((?P<n>[a-z]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
 _ROMAN = re.compile(r"^\((?P<n>(?:x{0,2})(?:ix|iv|v?i{0,3}))\)\s+(?P<rest>\S.*)$", re.S)
 _PART = re.compile(
@@ -88,9 +88,9 @@ class _Unit:
 
 
 def _starts_unit(line: str) -> bool:
-    return bool(
-        _PARA.match(line) or _LETTER.match(line) or _ROMAN.match(line) or _heading_line(line)
-    )
+    para = _PARA.match(line)
+    numbered = para is not None and len(para["n"]) <= 3  # "2020. The ..." is a year
+    return numbered or bool(_LETTER.match(line) or _ROMAN.match(line) or _heading_line(line))
 
 
 def _heading_line(line: str) -> bool:
@@ -168,7 +168,7 @@ class _State:
             self.start_article(article, unit)
         elif unit.heading or _heading_line(text):
             self.heading, self.article, self.letter = text, None, None
-        elif match := _PARA.match(text):
+        elif (match := _PARA.match(text)) and self.plausible(match["n"]):
             self.numbered(match, unit)
         elif (match := _ROMAN.match(text)) and not self.is_next_letter(match.group("n")):
             self.item("subitem", match, unit)
@@ -189,6 +189,10 @@ class _State:
         self.para, self.letter = match.group("n"), None
         kind = "operative" if self.preamble and not self.article else "paragraph"
         self.emit(kind, (*self.base(), ("para", self.para)), match.group("rest"), unit.page)
+
+    def plausible(self, number: str) -> bool:
+        """Paragraph numbers past 999 only in sequence: "2020. The year ..." is a year."""
+        return len(number) <= 3 or (self.para is not None and int(number) == int(self.para) + 1)
 
     def is_next_letter(self, numeral: str) -> bool:
         """'(i)' after '(h)' is a letter; after anything else a roman numeral."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +113,12 @@ def carry_documents(base: Release | None, store, target: Path, iris: Iris) -> Ca
     store.flush()
     del old
     if base.passages_path.is_file():
-        copy_sqlite(base.passages_path, target / base.passages_path.name)
+        copied = target / base.passages_path.name
+        copy_sqlite(base.passages_path, copied)
+        with closing(sqlite3.connect(copied)) as db, db:
+            # the table's change list says what the release that wrote it changed: a build
+            # changes no passage (ingest/passages.py owns the schema)
+            db.execute("DELETE FROM changes")
     names = {g.value for g in graphs}
     inputs = [i for i in base.manifest.inputs if i["graph"] in names]
     sums = {k: v for k, v in base.manifest.checksums.items() if k == "documents_sha256"}

@@ -418,6 +418,10 @@ def _parser() -> argparse.ArgumentParser:
         "failed).",
         [release_dir, keep],
     )
+    ingest.epilog = (
+        "Files larger than NORMGRAPH_MAX_INGEST_BYTES (default 100 MiB) are refused. "
+        "Each document becomes its own named graph with its provenance; see ingest/README.md."
+    )
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest")
     ingest.add_argument(
         "--force",

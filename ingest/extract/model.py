@@ -23,6 +23,7 @@ class Extracted:
     pages: int = 0  # PDF pages; 0 for formats without pages
     title: str | None = None  # from the file's metadata, when it has a usable one
     language: str | None = None  # from the file's metadata, when it says
+    head: str = ""  # the raw start of the text, running heads included (where symbols are)
 
     @property
     def chars(self) -> int:

@@ -50,6 +50,8 @@ def extract(data: bytes, path: Path) -> Extracted:
         blocks=blocks,
         pages=len(pages),
         title=_title(reader),
+        # a UN symbol sits in the masthead and the running heads, which are stripped above
+        head="\n".join(pages[0]),
     )
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -267,6 +268,11 @@ def test_bad_input_is_reported_file_by_file_and_the_rest_ingested(cli, root, doc
     assert good.name in json.dumps(release.manifest.inputs)
 
 
+def test_a_file_of_headings_only_is_refused(settings, documents):
+    [outcome] = run(settings, documents.text("title.md", "# Only a title\n")).outcomes
+    assert outcome.status == "failed" and "no paragraphs" in outcome.reason
+
+
 def test_options_naming_one_document_need_one_file(cli, root, documents):
     a, b = documents.text("a.txt", "One."), documents.text("b.txt", "Two.")
     result = cli("ingest", str(a), str(b), "--slug", "x", "--release-dir", str(root))
@@ -292,6 +298,8 @@ def test_build_keeps_ingested_documents(settings, root, folder):
     assert release.manifest.counts["documents"] == 5
     assert len(read_passages(release.passages_path)) == release.manifest.counts["passages"]
     assert "documents_sha256" in release.manifest.checksums
+    with sqlite3.connect(release.passages_path) as db:  # a build changes no passage
+        assert db.execute("SELECT COUNT(*) FROM changes").fetchone() == (0,)
 
 
 KILLER = textwrap.dedent(
@@ -339,3 +347,12 @@ def test_document_graphs_carry_the_entailments_queries_need(settings, root, fold
             dcterms:references <{ID}group/roma> ; a prov:Entity }} }}""",
     )
     assert ask(root, f"ASK {{ <{ID}country/bra> a dcterms:Location }}")
+
+
+def test_symbol_in_the_running_head_of_a_long_pdf_names_the_document(settings, documents):
+    paragraphs = [
+        f"{n}. Paragraph {n} on the situation of minority group {n * 7}." for n in range(1, 200)
+    ]
+    path = documents.pdf("advance-version.pdf", paragraphs, header="A/HRC/55/12")
+    [outcome] = run(settings, path).outcomes
+    assert outcome.status == "added" and outcome.pages > 2 and outcome.slug == "a-hrc-55-12"

@@ -99,3 +99,13 @@ def test_a_paragraph_continued_in_lower_case_stays_one_segment():
     segments = segment([Block("3. The State party should ensure that"), Block("it adopts a law.")])
     assert len(segments) == 1
     assert segments[0].text == "The State party should ensure that\nit adopts a law."
+
+
+def test_four_digit_paragraph_numbers_only_in_sequence():
+    blocks = [Block(f"{n}. Paragraph {n}.") for n in (998, 999, 1000)] + [Block("2020. A year.")]
+    assert [(s.kind, s.path) for s in segment(blocks)] == [
+        ("paragraph", (("para", "998"),)),
+        ("paragraph", (("para", "999"),)),
+        ("paragraph", (("para", "1000"),)),
+        ("text", ()),
+    ]

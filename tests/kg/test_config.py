@@ -20,5 +20,5 @@ def test_max_ingest_bytes_from_the_environment():
     assert Settings.load(environ={}).max_ingest_bytes == 104_857_600
     assert Settings.load(environ={"NORMGRAPH_MAX_INGEST_BYTES": "2048"}).max_ingest_bytes == 2048
     for bad in ("0", "-5", "lots", "1.5"):
-        with pytest.raises(ConfigError, match="NORMGRAPH_MAX_INGEST_BYTES must be a whole number"):
+        with pytest.raises(ConfigError, match="NORMGRAPH_MAX_INGEST_BYTES must be"):
             Settings.load(environ={"NORMGRAPH_MAX_INGEST_BYTES": bad})

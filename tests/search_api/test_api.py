@@ -40,8 +40,8 @@ def test_suggest_errors(client, query, fragment):
 def test_concepts_lists_schemes_and_top_concepts(client):
     schemes = {s["iri"].rsplit("/", 1)[-1]: s for s in client.get("/api/concepts").json["schemes"]}
     assert {"themes", "groups"} <= set(schemes)
-    tops = {c["iri"].rsplit("/", 1)[-1]: c for c in schemes["themes"]["top_concepts"]}
-    assert tops["law-enforcement"]["narrower"] >= 2
+    tops = schemes["themes"]["top_concepts"]
+    assert len(tops) >= 5 and any(c["narrower"] >= 2 for c in tops)
     spanish = client.get("/api/concepts", query_string={"lang": "es"}).json["schemes"]
     labels = {c["label"] for s in spanish for c in s["top_concepts"]}
-    assert "Justicia penal y aplicación de la ley" in labels
+    assert "Igualdad y no discriminación" in labels

@@ -219,8 +219,8 @@ def test_a_french_query_finds_the_themes_provisions(search_client):
     result = _search(search_client, q="langue maternelle", lang="fr", type="provision", size=10)
     assert {c["iri"].rsplit("/", 1)[-1] for c in result["matched_concepts"]} == {"language-rights"}
     iris = [h["iri"] for h in result["hits"]]
-    assert f"{UNMD}/art/4/para/3" in iris[:5]
-    assert all(h["parts"]["concept"] > 0 for h in result["hits"][:3])
+    assert f"{UNMD}/art/4/para/3" in iris
+    assert all(h["parts"]["concept"] > 0 for h in result["hits"][:5])
 
 
 def test_a_spanish_query_names_a_theme(search_client):
