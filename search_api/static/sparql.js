@@ -1,0 +1,58 @@
+// The SPARQL editor: YASGUI (served from /static/vendor/) preset to this endpoint,
+// with no calls to other hosts (no prefix.cc, no LOV autocompletion), the worked
+// examples loading into it, and download links for the query in the editor.
+"use strict";
+
+(() => {
+  const holder = document.getElementById("yasgui");
+  if (!holder || typeof Yasgui !== "function") return;
+  const endpoint = holder.dataset.endpoint;
+  const exampleText = (name) => {
+    const code = document.querySelector(`#ex-${CSS.escape(name)} pre code`);
+    return code ? code.textContent : "";
+  };
+  const first = exampleText(holder.dataset.first);
+  Yasgui.Yasqe.defaults.value = first;
+  const yasgui = new Yasgui(holder, {
+    requestConfig: { endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+    persistenceId: null,
+    populateFromUrl: true,
+    yasqe: {
+      value: first,
+      prefixCcApi: null,
+      autocompleters: ["prefixes", "variables"],
+      editorHeight: "320px",
+      resizeable: true,
+    },
+    yasr: { persistenceId: null, defaultPlugin: "table", pluginOrder: ["table", "response"] },
+  });
+  window.normgraphYasgui = yasgui;
+
+  const tab = () => yasgui.getTab();
+  const downloads = document.getElementById("downloads");
+  const refreshDownloads = () => {
+    const query = tab().getYasqe().getValue();
+    for (const a of downloads.querySelectorAll("a[data-format]")) {
+      a.href = `${endpoint}?${new URLSearchParams({ query, format: a.dataset.format })}`;
+      a.setAttribute("download", `results.${a.dataset.format}`);
+    }
+  };
+  downloads.hidden = false;
+  refreshDownloads();
+  yasgui.on("tabChange", refreshDownloads);
+  yasgui.on("query", refreshDownloads);
+  tab().getYasqe().on("change", refreshDownloads);
+
+  for (const button of document.querySelectorAll("button.load-example")) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const yasqe = tab().getYasqe();
+      yasqe.setValue(exampleText(button.dataset.example));
+      refreshDownloads();
+      yasqe.query();
+      holder.scrollIntoView({ behavior: "smooth", block: "start" });
+    });
+  }
+})();
