@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from kg.vocab import prefixes
 from search_api.blueprints.api import SEARCH_PARAMS, search_request
 from search_api.params import check_known, single
 from search_api.runtime import runtime
 from search_api.search.thesaurus import schemes
-from search_api.views.examples import examples
+from search_api.views.examples import editor_text, examples
 from search_api.views.language import UN_LANGUAGES, Language, choose, direction
 from search_api.views.search import search_page
 
@@ -82,5 +83,8 @@ def search() -> Response:
 
 def sparql_editor(endpoint: str) -> Response:
     """The editor page for browsers that GET /sparql without a query."""
-    html = render_template("sparql.html", endpoint=endpoint, examples=examples())
+    known = prefixes(runtime().live().base)
+    shown = [(ex, editor_text(ex, known)) for ex in examples()]
+    first = next((ex.name for ex, _ in shown if ex.expects == "rows"), "")
+    html = render_template("sparql.html", endpoint=endpoint, examples=shown, first=first)
     return Response(html, mimetype="text/html")

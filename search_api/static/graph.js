@@ -19,11 +19,22 @@
     })),
     ...graph.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.label } })),
   ];
+  const dense = graph.nodes.length > 12;
+  const ring = { provision: 1, passage: 1, concept: 2 };
   const cy = cytoscape({
     container: holder,
     elements,
-    wheelSensitivity: 0.3,
-    layout: { name: "concentric", concentric: (n) => (n.hasClass("focus") ? 2 : 1), levelWidth: () => 1, minNodeSpacing: 24, animate: false },
+    minZoom: 0.3,
+    maxZoom: 1.4,
+    // the resource in the middle; rings by kind: other resources, concepts, provisions
+    layout: {
+      name: "concentric",
+      concentric: (n) => (n.hasClass("focus") ? 9 : ring[n.data("kind")] ?? 3),
+      levelWidth: () => 1,
+      minNodeSpacing: dense ? 34 : 60,
+      padding: 20,
+      animate: false,
+    },
     style: [
       { selector: "node", style: {
         label: "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 130,
@@ -33,7 +44,7 @@
       { selector: "node[url]", style: { shape: "ellipse" } },
       { selector: "edge", style: {
         width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1", "target-arrow-shape": "triangle",
-        "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#4a5560", "text-rotation": "autorotate",
+        "curve-style": "bezier", label: dense ? "" : "data(label)", "font-size": 9, color: "#4a5560", "text-rotation": "autorotate",
         "text-background-color": "#ffffff", "text-background-opacity": 1 } },
     ],
   });
@@ -41,6 +52,8 @@
     const url = event.target.data("url");
     if (url && !event.target.hasClass("focus")) window.location.assign(url);
   });
+  cy.on("mouseover", "edge", (event) => event.target.style("label", event.target.data("label")));
+  cy.on("mouseout", "edge", (event) => { if (dense) event.target.style("label", ""); });
   cy.on("mouseover", "node[url]", () => { holder.style.cursor = "pointer"; });
   cy.on("mouseout", "node", () => { holder.style.cursor = ""; });
   holder.dataset.ready = String(cy.nodes().length);

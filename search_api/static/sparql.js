@@ -30,6 +30,18 @@
   });
   window.normgraphYasgui = yasgui;
 
+  // YASGUI leaves a few controls without names and puts a button inside its tab list:
+  // name them, and keep the one tab this page needs (examples load into it).
+  const label = () => {
+    for (const add of holder.querySelectorAll(".tabsList .addTab")) add.parentElement.remove();
+    for (const input of holder.querySelectorAll("input.autocomplete")) input.setAttribute("aria-label", "SPARQL endpoint");
+    for (const area of holder.querySelectorAll(".CodeMirror textarea")) area.setAttribute("aria-label", "SPARQL query");
+    for (const input of holder.querySelectorAll(".tabsList input")) input.setAttribute("aria-label", "Tab name");
+  };
+  label();
+  yasgui.on("tabChange", label);
+  yasgui.on("tabAdd", label);
+
   const tab = () => yasgui.getTab();
   const downloads = document.getElementById("downloads");
   const refreshDownloads = () => {

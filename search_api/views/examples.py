@@ -41,6 +41,16 @@ def parse(name: str, source: str) -> Example:
     )
 
 
+def editor_text(example: Example, known: dict[str, str]) -> str:
+    """The query as the editor shows it: PREFIX lines for the predeclared prefixes it
+    uses (so it runs anywhere and the editor knows them), without the header comments."""
+    body = "\n".join(line for line in example.text.splitlines() if not _HEADER.match(line)).strip()
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", body)}
+    used = dict.fromkeys(re.findall(r"(?<![\w<?$\"/#])([a-z][\w-]*):(?!//)", body))
+    lines = [f"PREFIX {p}: <{known[p]}>" for p in used if p in known and p not in declared]
+    return "\n".join([f"# {example.title}", *lines, "", body]) + "\n"
+
+
 @cache
 def examples(folder: Path = FOLDER) -> tuple[Example, ...]:
     """Every example, in file-name order (the files are numbered)."""

@@ -40,6 +40,32 @@ NEIGHBOUR_FACTS = (
 )
 # display names, best first
 NAME_PREDICATES = ("skos:prefLabel", "ng:shortTitle", "rdfs:label", "dcterms:title")
+# names of the external terms pages show most, for predicates that carry no label
+TERM_NAMES = {
+    "eli:date_document": "adopted",
+    "eli:first_date_entry_in_force": "entry into force",
+    "eli:number": "number",
+    "dcat:landingPage": "official page",
+    "dcterms:source": "sources",
+    "dcterms:title": "title",
+    "dcterms:abstract": "summary",
+    "dcterms:description": "description",
+    "dcterms:identifier": "identifier",
+    "dcterms:language": "language",
+    "dcterms:isPartOf": "part of",
+    "dcterms:hasPart": "has part",
+    "dcterms:created": "established",
+    "dcterms:isReplacedBy": "replaced by",
+    "rdfs:label": "label",
+    "skos:prefLabel": "preferred label",
+    "skos:altLabel": "also known as",
+    "skos:definition": "definition",
+    "skos:broader": "broader concept",
+    "skos:narrower": "narrower concept",
+    "skos:inScheme": "in scheme",
+    "prov:wasAssociatedWith": "UN entities involved",
+    "prov:generatedAtTime": "ingested at",
+}
 NEIGHBOUR_CAP = 5000  # rows about neighbours; a hub concept stays a fast page
 
 _AROUND = """
@@ -153,7 +179,10 @@ class Facts:
             found = self.pick(subject, curie, lang)
             if found:
                 return found
-        return Label(short(subject, self.iris))
+        curie = short(subject, self.iris)
+        if curie in TERM_NAMES:
+            return Label(TERM_NAMES[curie], "en")
+        return Label(curie)
 
     def number(self, subject: str) -> str | None:
         return self.first(subject, "eli:number")

@@ -20,6 +20,7 @@ HIDDEN = (
     "dcterms:subject",
     "dcterms:references",
     "dcterms:hasPart",
+    "ng:partOfInstrument",  # an instrument's direct parts come through dcterms:isPartOf
     "skos:broaderTransitive",
     "skos:narrowerTransitive",
     "skos:inScheme",
