@@ -5,7 +5,13 @@
 
 (() => {
   const holder = document.getElementById("yasgui");
-  if (!holder || typeof Yasgui !== "function") return;
+  if (!holder) return;
+  if (typeof Yasgui !== "function") {
+    // the libraries were not built (`make vendor`): show the plain form instead
+    const plain = document.querySelector(".editor noscript");
+    if (plain) holder.innerHTML = plain.textContent;
+    return;
+  }
   const endpoint = holder.dataset.endpoint;
   const exampleText = (name) => {
     const code = document.querySelector(`#ex-${CSS.escape(name)} pre code`);
