@@ -4,9 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 # Everything that ends up in the installed package: a change reinstalls it.
-SOURCES := pyproject.toml README.md $(shell find kg ingest search_api ontology corpus -type f -not -path '*/__pycache__/*' 2>/dev/null)
+SOURCES := pyproject.toml README.md $(shell find kg ingest search_api ontology corpus -type f -not -path '*/__pycache__/*' -not -path 'search_api/static/vendor/*' 2>/dev/null)
+# Front-end libraries (YASGUI, cytoscape.js; axe-core for the browser tests), pinned by
+# package-lock.json, installed by `npm ci` and copied into the package's static files.
+VENDOR := search_api/static/vendor/manifest.json
 
-.PHONY: run test lint clean help
+.PHONY: run test lint clean help vendor browser
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,10 +19,21 @@ run: $(VENV)/.project  ## install, build a release if none exists, and serve it 
 	$(BIN)/normgraph info
 	$(BIN)/normgraph serve --host 127.0.0.1 --port 8000
 
-test: $(VENV)/.project $(VENV)/.test-deps  ## install with test extras and run lint, layer contract and pytest
+test: $(VENV)/.project $(VENV)/.test-deps browser  ## install with test extras and run lint, layer contract and pytest
 	$(BIN)/ruff check kg ingest search_api tests bench
+	$(BIN)/ruff format --check kg ingest search_api tests bench
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+vendor: $(VENDOR)  ## install the front-end libraries from package-lock.json into search_api/static/vendor/
+
+$(VENDOR): package.json package-lock.json vendor.mjs
+	npm ci --ignore-scripts --no-audit --no-fund
+	node vendor.mjs
+
+# The browser tests drive Debian's Chromium; install it when it is missing (root, apt).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +49,9 @@ $(VENV)/.test-deps: $(VENV)/.deps
 	touch $@
 
 # A non-editable install of this checkout, refreshed whenever a shipped file changes.
-$(VENV)/.project: $(VENV)/.deps $(SOURCES)
+$(VENV)/.project: $(VENV)/.deps $(SOURCES) $(VENDOR)
 	$(PIP) install --no-deps --force-reinstall .
 	touch $@
 
 clean:  ## remove the virtual environment and local releases
-	rm -rf $(VENV) var build dist
+	rm -rf $(VENV) var build dist node_modules search_api/static/vendor test-artifacts

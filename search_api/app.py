@@ -8,7 +8,7 @@ from flask import Flask, Response, request
 
 from kg.config import Settings
 from search_api import errors
-from search_api.blueprints import api, describe, health, linked_data, sparql
+from search_api.blueprints import api, describe, health, linked_data, pages, sparql
 from search_api.errors import ApiError
 from search_api.openapi import bp as openapi_bp
 from search_api.runtime import Runtime
@@ -19,7 +19,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.extensions["normgraph"] = Runtime(settings)
-    for blueprint in (health.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp):
+    blueprints = (health.bp, pages.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.init_app(app)
 

@@ -41,6 +41,16 @@ def pick(
     return next(fmt for fmt in candidates if best in fmt.media_types)
 
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
 def prefers_html(request: Request) -> bool:
-    """A browser asking for a page: HTML is its most preferred type (not merely */*)."""
-    return request.accept_mimetypes.best in ("text/html", "application/xhtml+xml")
+    """A browser asking for a page: HTML is named explicitly (not merely through */*)
+    with the highest quality of any type named. Browsers list several types at q=1
+    (Chromium: text/html, application/xhtml+xml, image/avif, image/webp, ...), so
+    this compares qualities rather than taking the first entry."""
+    named = [(value, q) for value, q in request.accept_mimetypes if "*" not in value]
+    if not named:
+        return False
+    top = max(q for _, q in named)
+    return any(value in HTML_TYPES and q == top for value, q in named)

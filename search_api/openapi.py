@@ -233,6 +233,12 @@ def spec() -> dict:
                     _param("group", "query", "group ids or IRIs (narrower groups included)", _IDS),
                     _param("country", "query", "countries", _IDS),
                     _param("body", "query", "body ids or IRIs", _IDS),
+                    _param(
+                        "year",
+                        "query",
+                        "years (any of them)",
+                        {"type": "array", "items": _YEAR},
+                    ),
                     _param("year_from", "query", "earliest year", _YEAR),
                     _param("year_to", "query", "latest year", _YEAR),
                     _param(

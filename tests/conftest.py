@@ -143,3 +143,41 @@ def fresh_search_root(search_root: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def rebuild_searchable(encoder):
     return lambda root: build_searchable(root, encoder)
+
+
+WEB_FIXTURE = FIXTURES / "web" / "extras.ru"
+
+
+def web_fixture_update(base_iri: str) -> str:
+    """The web fixtures (a practice, a document with passages, an official wording) as a
+    SPARQL update for a release whose base IRI is ``base_iri``."""
+    return f"BASE <{base_iri}>\n" + WEB_FIXTURE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def web_root(tmp_path_factory: pytest.TempPathFactory, search_root: Path) -> Path:
+    """The searchable release plus the web fixtures, applied through the real update path
+    (POST /sparql with the token: stage, re-index, commit). Shared read-only."""
+    from search_api.app import create_app
+
+    root = tmp_path_factory.mktemp("web") / "releases"
+    shutil.copytree(search_root, root, symlinks=True)
+    settings = Settings.load(environ={}, release_dir=root, update_token="web", query_timeout=240)
+    app = create_app(settings)
+    try:
+        response = app.test_client().post(
+            "/sparql",
+            data=web_fixture_update("https://w3id.org/normgraph/"),
+            content_type="application/sparql-update",
+            headers={"Authorization": "Bearer web"},
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+    finally:
+        app.extensions["normgraph"].close()
+    return root
+
+
+@pytest.fixture
+def web_client(make_app, web_root):
+    """A test client on the searchable release with the web fixtures."""
+    return make_app(web_root).test_client()

@@ -27,6 +27,14 @@ def test_wheel_contains_packages_ontology_and_corpus(tmp_path):
         "kg/_data/ontology/normgraph.ttl",
         "kg/_data/ontology/shapes.ttl",
         "kg/_data/corpus/instruments/unmd-1992.yaml",
+        # the web front: templates, worked queries and the libraries built by `make vendor`
+        "search_api/templates/search.html",
+        "search_api/queries/06-provisions-similar-to-a-phrase.rq",
+        "search_api/static/normgraph.js",
+        "search_api/static/vendor/yasgui.min.js",
+        "search_api/static/vendor/yasgui.min.css",
+        "search_api/static/vendor/cytoscape.min.js",
+        "search_api/static/vendor/manifest.json",
     ):
         assert expected in names, expected
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -35,6 +35,7 @@ SEARCH_PARAMS = {
     "group",
     "country",
     "body",
+    "year",
     "year_from",
     "year_to",
     "binding",
@@ -77,6 +78,17 @@ def _year(name: str) -> int | None:
     return bounded_int(request.args, name, None, 1000, 2999)
 
 
+def _years() -> tuple[int, ...]:
+    out = []
+    for raw in request.args.getlist("year"):
+        if not raw.isdigit() or not 1000 <= int(raw) <= 2999:
+            raise ApiError(
+                400, f"parameter 'year' must be a year between 1000 and 2999, got {raw!r}"
+            )
+        out.append(int(raw))
+    return tuple(out)
+
+
 def _filters() -> Filters:
     kinds = tuple(request.args.getlist("type"))
     for kind in kinds:
@@ -93,31 +105,37 @@ def _filters() -> Filters:
         groups=_refs("group", iris.group),
         countries=tuple(request.args.getlist("country")),
         bodies=_refs("body", iris.body),
+        years=_years(),
         year_from=_year("year_from"),
         year_to=_year("year_to"),
         binding=None if binding == "any" else binding == "true",
     )
 
 
-@bp.get("/search")
-def search() -> Response:
-    check_known(request.args, SEARCH_PARAMS)
+def search_request(lang: str | None = None) -> SearchRequest:
+    """The search a request asks for (the API and the search page take the same
+    parameters); 400 for anything out of place."""
     q = single(request.args, "q")
     if not q or not q.strip():
         raise ApiError(400, "parameter 'q' is required (the question or words to search for)")
     if len(q) > MAX_QUERY:
         raise ApiError(400, f"parameter 'q' is longer than {MAX_QUERY} characters")
-    live = runtime().live()
-    search_request = SearchRequest(
+    return SearchRequest(
         q=q,
         filters=_filters(),
         page=bounded_int(request.args, "page", 1, 1, 1000),
         size=bounded_int(request.args, "size", 10, 1, 50),
-        lang=_lang(),
+        lang=lang or _lang(),
         mode=_choice("mode", ("hybrid", "lexical", "dense"), "hybrid"),
         fusion=_choice("fusion", tuple(METHODS), DEFAULT_FUSION),
     )
-    results = live.searcher.search(search_request)
+
+
+@bp.get("/search")
+def search() -> Response:
+    check_known(request.args, SEARCH_PARAMS)
+    live = runtime().live()
+    results = live.searcher.search(search_request())
     body = asdict(results)
     for hit in body["hits"]:
         hit["page"] = _page(live, hit["iri"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import asdict
 
 import rdflib
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -16,12 +17,14 @@ from pyoxigraph import RdfFormat, serialize
 from kg.formats import Format, by_extension, by_name
 from kg.store import describe, exists, replacement
 from kg.vocab import prefixes
+from search_api.blueprints.pages import page_format, page_language
 from search_api.descriptions import jsonld_context
 from search_api.errors import ApiError
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known
-from search_api.resources import build
 from search_api.runtime import Live, runtime
+from search_api.views.model import Format as PageFormat
+from search_api.views.resource import resource_page
 
 bp = Blueprint("linked_data", __name__)
 
@@ -106,14 +109,23 @@ def _document(live: Live, body: bytes | str, mimetype: str, path: str, variant: 
 
 @bp.get("/doc/<path:path>")
 def page(path: str) -> Response:
+    """The page of a resource, by its kind (search_api.views.resource); ``format=json``
+    gives the same view model as JSON."""
     check_known(request.args, PAGE_PARAMS)
+    fmt = page_format()
     live, iri = _resolve(path)
-    lang = request.args.get("lang") or request.accept_languages.best_match(
-        ["en", "fr", "es", "ar", "ru", "zh"], default="en"
-    )
-    view = build(iri, describe(live.store, iri, live.base), live.iris, lang)
-    html = render_template("resource.html", view=view, path=path, formats=LD_FORMATS)
-    return _document(live, html, "text/html", path, f"html-{lang}")
+    lang = page_language()
+    formats = [PageFormat(f.name, f.extension, f.media_types[0]) for f in LD_FORMATS]
+    view = resource_page(live.store, live.iris, iri, lang, live.release.id, formats)
+    variant = f"{fmt}-{'-'.join(lang.order)}"
+    if fmt == "json":
+        body = json.dumps(asdict(view), ensure_ascii=False)
+        response = _document(live, body, "application/json", path, variant)
+    else:
+        html = render_template(view.template, page=view)
+        response = _document(live, html, "text/html", path, variant)
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/data/<path:path>")

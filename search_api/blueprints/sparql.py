@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from flask import Blueprint, Request, Response, render_template, request, url_for
+from flask import Blueprint, Request, Response, request, url_for
 from pyoxigraph import serialize
 
 from kg.errors import FormatError
@@ -15,6 +15,7 @@ from kg.formats import DATASET, GRAPH, RESULTS, Format, of_kinds
 from kg.sparql import Dataset
 from kg.sparql_pool import QueryJob, UpdateJob
 from kg.sparql_text import query_form
+from search_api.blueprints.pages import sparql_editor
 from search_api.descriptions import service_description
 from search_api.errors import ApiError
 from search_api.negotiation import pick, prefers_html
@@ -203,10 +204,7 @@ def _limit(op: Operation, ceiling: float) -> float:
 
 def _describe() -> Response:
     if prefers_html(request):
-        return Response(
-            render_template("sparql.html", endpoint=url_for("sparql.endpoint")),
-            mimetype="text/html",
-        )
+        return sparql_editor(url_for("sparql.endpoint", _external=True))
     fmt = pick(request, of_kinds(GRAPH), FORMAT_PARAMS)
     live = runtime().live()
     endpoint = url_for("sparql.endpoint", _external=True)

@@ -22,6 +22,7 @@ class Filters:
     groups: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     bodies: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     binding: bool | None = None
@@ -60,6 +61,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("group", "concerning {}", lambda u, f, lab: _concepts(f.groups, u.groups, lab)),
     Filter("country", "in country {}", lambda u, f, _: _any_of(f.countries, u.countries)),
     Filter("body", "by body {}", lambda u, f, _: _any_of(f.bodies, u.bodies)),
+    Filter("year", "in {}", lambda u, f, _: not f.years or u.year in f.years),
     Filter(
         "year_from",
         "from {}",
