@@ -58,6 +58,16 @@ def test_a_facet_narrows_and_stays_in_the_url(web_client):
     narrowed = _page(web_client, "/", query_string={"q": "minorities", "type": "provision"})
     assert _count(narrowed) == provisions < _count(everything)
     assert re.search(r'name="type" value="provision" checked', narrowed)
+    assert re.search(
+        r'name="type" value="concept"[^>]*data-toggle="[^"]*type=provision&amp;type=concept',
+        narrowed,
+    ), "the other types stay on offer (each facet is counted without its own filter)"
+    both = _page(
+        web_client,
+        "/",
+        query_string=[("q", "minorities"), ("type", "provision"), ("type", "concept")],
+    )
+    assert provisions < _count(both) <= _count(everything)
     year = _page(web_client, "/", query_string={"q": "minorities", "year": "1992"})
     assert 0 < _count(year) <= _count(everything)
     country = _page(web_client, "/", query_string={"q": "mother tongue", "country": "Testland"})
