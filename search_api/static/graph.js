@@ -29,7 +29,7 @@
     // the resource in the middle; rings by kind: other resources, concepts, provisions
     layout: {
       name: "concentric",
-      concentric: (n) => (n.hasClass("focus") ? 9 : ring[n.data("kind")] ?? 3),
+      concentric: (n) => (n.hasClass("focus") ? 9 : dense ? ring[n.data("kind")] ?? 3 : 1),
       levelWidth: () => 1,
       minNodeSpacing: dense ? 34 : 60,
       padding: 20,

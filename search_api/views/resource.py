@@ -110,6 +110,7 @@ class ConceptPage(Page):
     schemes: list[Link]
     broader: list[Link]
     narrower: list[Link]
+    related: list[Link]
     tagged: list[Group]
     graph: Graph
 
@@ -351,6 +352,7 @@ def _provision(ctx: _Context) -> ProvisionPage:
     )
     at = siblings.index(iri) if iri in siblings else -1
     ctx.take("dcterms:hasPart", "rdfs:label", "eli:number", "ng:order")
+    ctx.take_inbound("dcterms:hasPart")
     parts = ctx.take_inbound("dcterms:isPartOf")
     cited_by = []
     for curie in ("ng:implements", "ng:wordingOf", "ng:mentions"):
@@ -388,8 +390,11 @@ def _without(ctx: _Context, *curies: str) -> dict:
 def _concept(ctx: _Context) -> ConceptPage:
     facts, lang, iri = ctx.facts, ctx.lang, ctx.iri
     narrower = ctx.take_iris("skos:narrower") + ctx.take_inbound("skos:broader")
+    related = ctx.take_iris("skos:related") + ctx.take_inbound("skos:related")
     tagged = ctx.take_inbound(*TAGGING, "dcterms:subject")
-    ctx.take_inbound("skos:broaderTransitive", "skos:inScheme", "skos:topConceptOf")
+    ctx.take_inbound(
+        "skos:broaderTransitive", "skos:inScheme", "skos:topConceptOf", "skos:narrower"
+    )
     ctx.take("rdfs:label", "skos:topConceptOf")
     return ConceptPage(
         labels=facts.texts(iri, "skos:prefLabel", lang),
@@ -399,6 +404,7 @@ def _concept(ctx: _Context) -> ConceptPage:
         schemes=ctx.links(ctx.take_iris("skos:inScheme")),
         broader=ctx.links(ctx.take_iris("skos:broader")),
         narrower=ctx.links(narrower),
+        related=ctx.links(related),
         tagged=_by_kind(ctx, tagged),
         graph=neighbourhood(facts, lang),
         **_without(ctx, "skos:prefLabel", "skos:definition"),
