@@ -63,7 +63,16 @@ TERM_NAMES = {
     "skos:broader": "broader concept",
     "skos:narrower": "narrower concept",
     "skos:inScheme": "in scheme",
-    "prov:wasAssociatedWith": "UN entities involved",
+    "prov:wasAttributedTo": "UN entities involved",
+    "dcterms:bibliographicCitation": "documented in",
+    "dcterms:issued": "stated",
+    "dcterms:date": "year",
+    "skos:note": "note",
+    "skos:exactMatch": "same as",
+    "skos:closeMatch": "close to",
+    "skos:related": "related concept",
+    "org:subOrganizationOf": "part of",
+    "org:hasMember": "members",
     "prov:generatedAtTime": "ingested at",
 }
 NEIGHBOUR_CAP = 5000  # rows about neighbours; a hub concept stays a fast page

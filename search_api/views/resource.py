@@ -430,9 +430,14 @@ def _practice(ctx: _Context) -> PracticePage:
         implements=ctx.links(ctx.take_iris("ng:implements")),
         tags=ctx.tags(),
         targets=ctx.links(ctx.take_iris("ng:contributesToTarget")),
-        facts=ctx.rows("dcterms:title", "prov:wasAssociatedWith", "dcterms:source"),
+        facts=ctx.rows(
+            "prov:wasAttributedTo",
+            "dcterms:bibliographicCitation",
+            "dcterms:source",
+            "dcat:landingPage",
+        ),
         graph=neighbourhood(facts, lang),
-        **_without(ctx, "dcterms:description", "dcterms:abstract", "rdfs:label"),
+        **_without(ctx, "dcterms:description", "dcterms:abstract", "rdfs:label", "dcterms:title"),
     )
 
 
