@@ -19,7 +19,7 @@
     })),
     ...graph.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.label } })),
   ];
-  const dense = graph.nodes.length > 12;
+  const dense = graph.nodes.length > 20;
   const ring = { provision: 1, passage: 1, concept: 2 };
   const cy = cytoscape({
     container: holder,
