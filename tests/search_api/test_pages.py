@@ -219,6 +219,9 @@ def test_sparql_editor_page(web_client):
     assert len(re.findall(r'<li id="ex-', html)) >= 12
     assert "PREFIX ng: &lt;https://w3id.org/normgraph/def/&gt;" in html
     assert "<noscript>" in html and 'name="query"' in html
+    assert 'name="lang"' not in html, "the protocol takes no lang= parameter"
+    french = _page(web_client, "/doc/theme/education", query_string={"lang": "fr"})
+    assert 'href="/sparql"' in french
 
 
 def test_every_asset_is_served_locally(web_client):
