@@ -112,6 +112,7 @@ class ConceptPage(Page):
     narrower: list[Link]
     related: list[Link]
     tagged: list[Group]
+    search: list[tuple[str, str]]  # the search page's query for "search within this concept"
     graph: Graph
 
 
@@ -406,9 +407,19 @@ def _concept(ctx: _Context) -> ConceptPage:
         narrower=ctx.links(narrower),
         related=ctx.links(related),
         tagged=_by_kind(ctx, tagged),
+        search=_within(facts, iri, ctx.header.label.text),
         graph=neighbourhood(facts, lang),
         **_without(ctx, "skos:prefLabel", "skos:definition"),
     )
+
+
+def _within(facts: Facts, iri: str, label: str) -> list[tuple[str, str]]:
+    """A search for the concept's name, narrowed to it where the search has a filter
+    for its kind (themes and groups, by their id)."""
+    for curie, param in (("ng:Theme", "theme"), ("ng:RightsHolderGroup", "group")):
+        if facts.is_a(iri, curie):
+            return [("q", label), (param, iri.rsplit("/", 1)[-1])]
+    return [("q", label)]
 
 
 def _practice(ctx: _Context) -> PracticePage:

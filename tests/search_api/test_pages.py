@@ -136,6 +136,7 @@ def test_concept_page(web_client):
     assert "/doc/instrument/unmd-1992/art/4/para/3" in html
     assert "/doc/practice/fixture-mother-tongue-classes" in html
     assert 'id="graph-data"' in html
+    assert 'href="/?q=Language+rights&amp;theme=language-rights">Search within this concept' in html
     narrower = _page(web_client, "/doc/theme/law-enforcement")
     assert 'href="/doc/theme/racial-profiling"' in narrower[narrower.index("Narrower") :]
 
