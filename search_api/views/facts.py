@@ -73,6 +73,11 @@ TERM_NAMES = {
     "skos:related": "related concept",
     "org:subOrganizationOf": "part of",
     "org:hasMember": "members",
+    # terms of ingested documents, until the ontology of this checkout labels them
+    "ng:wordingOf": "wording of",
+    "ng:mentions": "mentions",
+    "ng:officialText": "official text",
+    "ng:text": "text",
     "prov:generatedAtTime": "ingested at",
 }
 NEIGHBOUR_CAP = 5000  # rows about neighbours; a hub concept stays a fast page
