@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from kg.vocab import prefixes
 from search_api.blueprints.api import SEARCH_PARAMS, search_request
+from search_api.errors import ApiError
 from search_api.params import check_known, single
 from search_api.runtime import runtime
 from search_api.search.thesaurus import schemes
@@ -24,15 +26,15 @@ PAGE_FORMATS = ("html", "json")
 
 
 def page_language() -> Language:
+    """The language of the page: lang= if it names a UN language, else Accept-Language."""
     requested = request.args.get("lang")
     return choose(requested, list(request.accept_languages))
 
 
 def page_format() -> str:
+    """html (the default) or json: the two renderings of a page's view model."""
     fmt = single(request.args, "format") or "html"
     if fmt not in PAGE_FORMATS:
-        from search_api.errors import ApiError
-
         raise ApiError(400, f"parameter 'format' must be one of {', '.join(PAGE_FORMATS)}")
     return fmt
 
@@ -47,9 +49,8 @@ def _shared() -> dict[str, Any]:
         return url_for("linked_data.page", path=path, **keep, **args) if path else None
 
     def search_url(query: list[tuple[str, str]] | None = None) -> str:
+        """The search page for a query string, keeping a chosen language."""
         pairs = [(k, v) for k, v in (query or []) if k != "lang"] + list(keep.items())
-        from urllib.parse import urlencode
-
         return url_for("pages.search") + ("?" + urlencode(pairs) if pairs else "")
 
     return {

@@ -9,7 +9,7 @@ import html
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pyoxigraph import Store
@@ -168,17 +168,13 @@ class Searcher:
         )
         start = (request.page - 1) * request.size
         page = ranked[start : start + request.size]
-        result_units = [self.units[c.row] for c in ranked]
         return SearchResults(
             query=request.q,
             total=len(ranked),
             page=request.page,
             size=request.size,
             hits=[self._hit(c, request) for c in page],
-            facets={
-                k: [v.__dict__ for v in vs]
-                for k, vs in facets.count(result_units, self.labels, request.lang).items()
-            },
+            facets=self._facets(candidates, request),
             matched_concepts=[self._ref(i, request.lang) for i in concepts],
             pinned=pins,
             mode=request.mode,
@@ -186,6 +182,18 @@ class Searcher:
             release=self.release.id,
             took_ms=round((time.perf_counter() - started) * 1000, 1),
         )
+
+    def _facets(
+        self, candidates: dict[int, fuse.Scored], request: SearchRequest
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Each facet counted over the units that pass every filter but its own."""
+        out = {}
+        for name, own in facets.OWN_FILTER.items():
+            relaxed = replace(request.filters, **{own: ()})
+            units = [self.units[r] for r in candidates if keep(self.units[r], relaxed, self.labels)]
+            found = facets.count_one(name, units, self.labels, request.lang)
+            out[name] = [v.__dict__ for v in found]
+        return out
 
     def _expansions(self, concepts: list[str]) -> list[tuple[str, float]]:
         """Alternative labels of the named concepts and their narrower concepts."""

@@ -1,5 +1,7 @@
 """Facet counts over the whole result set (every unit that matched and passed the
-filters), not only the page shown."""
+filters), not only the page shown. Each facet is counted with every filter but its
+own ("disjunctive" facets): ticking one type keeps the other types on offer, with
+the counts they would add, so several values of one facet can be chosen."""
 
 from __future__ import annotations
 
@@ -29,15 +31,30 @@ FACETS = {
 }
 
 
+# facet name -> the field of Filters that narrows by it
+OWN_FILTER = {
+    "type": "kinds",
+    "instrument": "instruments",
+    "theme": "themes",
+    "group": "groups",
+    "country": "countries",
+    "body": "bodies",
+    "year": "years",
+}
+
+
+def count_one(
+    name: str, units: list[Unit], labels: Labels, lang: str, limit: int = 30
+) -> list[FacetValue]:
+    values = FACETS[name]
+    counter = Counter(v for u in units for v in values(u))
+    top = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [
+        FacetValue(v, v if name in ("type", "year") else labels.name(v, lang), n) for v, n in top
+    ]
+
+
 def count(
     units: list[Unit], labels: Labels, lang: str, limit: int = 30
 ) -> dict[str, list[FacetValue]]:
-    out = {}
-    for name, values in FACETS.items():
-        counter = Counter(v for u in units for v in values(u))
-        top = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        out[name] = [
-            FacetValue(v, v if name in ("type", "year") else labels.name(v, lang), n)
-            for v, n in top
-        ]
-    return out
+    return {name: count_one(name, units, labels, lang, limit) for name in FACETS}

@@ -19,7 +19,7 @@
     })),
     ...graph.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.label } })),
   ];
-  const dense = graph.nodes.length > 12;
+  const dense = graph.nodes.length > 20;
   const ring = { provision: 1, passage: 1, concept: 2 };
   const cy = cytoscape({
     container: holder,
@@ -29,7 +29,7 @@
     // the resource in the middle; rings by kind: other resources, concepts, provisions
     layout: {
       name: "concentric",
-      concentric: (n) => (n.hasClass("focus") ? 9 : ring[n.data("kind")] ?? 3),
+      concentric: (n) => (n.hasClass("focus") ? 9 : dense ? ring[n.data("kind")] ?? 3 : 1),
       levelWidth: () => 1,
       minNodeSpacing: dense ? 34 : 60,
       padding: 20,

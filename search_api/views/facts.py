@@ -63,7 +63,21 @@ TERM_NAMES = {
     "skos:broader": "broader concept",
     "skos:narrower": "narrower concept",
     "skos:inScheme": "in scheme",
-    "prov:wasAssociatedWith": "UN entities involved",
+    "prov:wasAttributedTo": "UN entities involved",
+    "dcterms:bibliographicCitation": "documented in",
+    "dcterms:issued": "stated",
+    "dcterms:date": "year",
+    "skos:note": "note",
+    "skos:exactMatch": "same as",
+    "skos:closeMatch": "close to",
+    "skos:related": "related concept",
+    "org:subOrganizationOf": "part of",
+    "org:hasMember": "members",
+    # terms of ingested documents, until the ontology of this checkout labels them
+    "ng:wordingOf": "wording of",
+    "ng:mentions": "mentions",
+    "ng:officialText": "official text",
+    "ng:text": "text",
     "prov:generatedAtTime": "ingested at",
 }
 NEIGHBOUR_CAP = 5000  # rows about neighbours; a hub concept stays a fast page

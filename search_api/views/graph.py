@@ -23,6 +23,7 @@ HIDDEN = (
     "ng:partOfInstrument",  # an instrument's direct parts come through dcterms:isPartOf
     "skos:broaderTransitive",
     "skos:narrowerTransitive",
+    "skos:narrower",  # the inverse of skos:broader, which is drawn
     "skos:inScheme",
     "skos:topConceptOf",
     "skos:hasTopConcept",

@@ -110,7 +110,9 @@ class ConceptPage(Page):
     schemes: list[Link]
     broader: list[Link]
     narrower: list[Link]
+    related: list[Link]
     tagged: list[Group]
+    search: list[tuple[str, str]]  # the search page's query for "search within this concept"
     graph: Graph
 
 
@@ -351,6 +353,7 @@ def _provision(ctx: _Context) -> ProvisionPage:
     )
     at = siblings.index(iri) if iri in siblings else -1
     ctx.take("dcterms:hasPart", "rdfs:label", "eli:number", "ng:order")
+    ctx.take_inbound("dcterms:hasPart")
     parts = ctx.take_inbound("dcterms:isPartOf")
     cited_by = []
     for curie in ("ng:implements", "ng:wordingOf", "ng:mentions"):
@@ -388,8 +391,11 @@ def _without(ctx: _Context, *curies: str) -> dict:
 def _concept(ctx: _Context) -> ConceptPage:
     facts, lang, iri = ctx.facts, ctx.lang, ctx.iri
     narrower = ctx.take_iris("skos:narrower") + ctx.take_inbound("skos:broader")
+    related = ctx.take_iris("skos:related") + ctx.take_inbound("skos:related")
     tagged = ctx.take_inbound(*TAGGING, "dcterms:subject")
-    ctx.take_inbound("skos:broaderTransitive", "skos:inScheme", "skos:topConceptOf")
+    ctx.take_inbound(
+        "skos:broaderTransitive", "skos:inScheme", "skos:topConceptOf", "skos:narrower"
+    )
     ctx.take("rdfs:label", "skos:topConceptOf")
     return ConceptPage(
         labels=facts.texts(iri, "skos:prefLabel", lang),
@@ -399,10 +405,21 @@ def _concept(ctx: _Context) -> ConceptPage:
         schemes=ctx.links(ctx.take_iris("skos:inScheme")),
         broader=ctx.links(ctx.take_iris("skos:broader")),
         narrower=ctx.links(narrower),
+        related=ctx.links(related),
         tagged=_by_kind(ctx, tagged),
+        search=_within(facts, iri, ctx.header.label.text),
         graph=neighbourhood(facts, lang),
         **_without(ctx, "skos:prefLabel", "skos:definition"),
     )
+
+
+def _within(facts: Facts, iri: str, label: str) -> list[tuple[str, str]]:
+    """A search for the concept's name, narrowed to it where the search has a filter
+    for its kind (themes and groups, by their id)."""
+    for curie, param in (("ng:Theme", "theme"), ("ng:RightsHolderGroup", "group")):
+        if facts.is_a(iri, curie):
+            return [("q", label), (param, iri.rsplit("/", 1)[-1])]
+    return [("q", label)]
 
 
 def _practice(ctx: _Context) -> PracticePage:
@@ -424,9 +441,14 @@ def _practice(ctx: _Context) -> PracticePage:
         implements=ctx.links(ctx.take_iris("ng:implements")),
         tags=ctx.tags(),
         targets=ctx.links(ctx.take_iris("ng:contributesToTarget")),
-        facts=ctx.rows("dcterms:title", "prov:wasAssociatedWith", "dcterms:source"),
+        facts=ctx.rows(
+            "prov:wasAttributedTo",
+            "dcterms:bibliographicCitation",
+            "dcterms:source",
+            "dcat:landingPage",
+        ),
         graph=neighbourhood(facts, lang),
-        **_without(ctx, "dcterms:description", "dcterms:abstract", "rdfs:label"),
+        **_without(ctx, "dcterms:description", "dcterms:abstract", "rdfs:label", "dcterms:title"),
     )
 
 

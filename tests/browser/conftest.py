@@ -34,12 +34,6 @@ TOKEN = "browser-tests"
 expect.set_options(timeout=20_000)  # a busy 2-core machine runs the model slowly
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -219,3 +219,19 @@ def test_no_serious_accessibility_violations(page, axe_source, path, name):
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, "\n".join(bad)
+
+
+def test_pages_fit_a_phone_screen(browser, site, screenshot):
+    context = browser.new_context(base_url=site["base"], viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for path, name in (
+            ("/?q=mother+tongue+education", "search-phone"),
+            ("/doc/instrument/unmd-1992/art/4/para/3", "provision-phone"),
+        ):
+            page.goto(path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} scrolls sideways ({width}px)"
+            screenshot(page, name)
+    finally:
+        context.close()

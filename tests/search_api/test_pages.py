@@ -58,6 +58,16 @@ def test_a_facet_narrows_and_stays_in_the_url(web_client):
     narrowed = _page(web_client, "/", query_string={"q": "minorities", "type": "provision"})
     assert _count(narrowed) == provisions < _count(everything)
     assert re.search(r'name="type" value="provision" checked', narrowed)
+    assert re.search(
+        r'name="type" value="concept"[^>]*data-toggle="[^"]*type=provision&amp;type=concept',
+        narrowed,
+    ), "the other types stay on offer (each facet is counted without its own filter)"
+    both = _page(
+        web_client,
+        "/",
+        query_string=[("q", "minorities"), ("type", "provision"), ("type", "concept")],
+    )
+    assert provisions < _count(both) <= _count(everything)
     year = _page(web_client, "/", query_string={"q": "minorities", "year": "1992"})
     assert 0 < _count(year) <= _count(everything)
     country = _page(web_client, "/", query_string={"q": "mother tongue", "country": "Testland"})
@@ -126,6 +136,7 @@ def test_concept_page(web_client):
     assert "/doc/instrument/unmd-1992/art/4/para/3" in html
     assert "/doc/practice/fixture-mother-tongue-classes" in html
     assert 'id="graph-data"' in html
+    assert 'href="/?q=Language+rights&amp;theme=language-rights">Search within this concept' in html
     narrower = _page(web_client, "/doc/theme/law-enforcement")
     assert 'href="/doc/theme/racial-profiling"' in narrower[narrower.index("Narrower") :]
 
@@ -209,6 +220,9 @@ def test_sparql_editor_page(web_client):
     assert len(re.findall(r'<li id="ex-', html)) >= 12
     assert "PREFIX ng: &lt;https://w3id.org/normgraph/def/&gt;" in html
     assert "<noscript>" in html and 'name="query"' in html
+    assert 'name="lang"' not in html, "the protocol takes no lang= parameter"
+    french = _page(web_client, "/doc/theme/education", query_string={"lang": "fr"})
+    assert 'href="/sparql"' in french
 
 
 def test_every_asset_is_served_locally(web_client):
