@@ -72,7 +72,7 @@ _QUERY_PARAMS = [
         "timeout",
         "query",
         "lower the time limit (seconds)",
-        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "number", "minimum": 1},
     ),
 ]
 

@@ -24,6 +24,7 @@ from search_api.runtime import runtime
 
 bp = Blueprint("sparql", __name__)
 
+MIN_TIMEOUT = 1.0  # seconds: a query process may need this long to start after a kill
 FORMAT_PARAMS = ("format", "output", "results")  # names SPARQLWrapper and others use
 QUERY_PARAMS = {"query", "default-graph-uri", "named-graph-uri", "timeout", *FORMAT_PARAMS}
 UPDATE_PARAMS = {"update", "using-graph-uri", "using-named-graph-uri", "timeout"}
@@ -69,8 +70,8 @@ def _timeout(values) -> float | None:
         raise ApiError(
             400, f"parameter 'timeout' must be a number of seconds, got {raw!r}"
         ) from None
-    if value <= 0:
-        raise ApiError(400, "parameter 'timeout' must be positive")
+    if not value >= MIN_TIMEOUT:  # also refuses NaN; below a second nothing useful can run
+        raise ApiError(400, f"parameter 'timeout' must be at least {MIN_TIMEOUT:g} s, got {raw!r}")
     return value
 
 
