@@ -43,10 +43,22 @@
     for (const input of holder.querySelectorAll("input.autocomplete")) input.setAttribute("aria-label", "SPARQL endpoint");
     for (const area of holder.querySelectorAll(".CodeMirror textarea")) area.setAttribute("aria-label", "SPARQL query");
     for (const input of holder.querySelectorAll(".tabsList input")) input.setAttribute("aria-label", "Tab name");
+    for (const select of holder.querySelectorAll("select.tableSizer")) select.setAttribute("aria-label", "Rows per page");
   };
   label();
   yasgui.on("tabChange", label);
   yasgui.on("tabAdd", label);
+
+  // results start in YASR's "simple view" (values without datatypes and brackets)
+  let simple = false;
+  yasgui.on("queryResponse", () => {
+    setTimeout(() => {
+      label();
+      const box = holder.querySelector(".yasr .tableControls label.switch input[type=checkbox]");
+      if (!simple && box && !box.checked) box.click();
+      simple = true;
+    }, 0);
+  });
 
   const tab = () => yasgui.getTab();
   const downloads = document.getElementById("downloads");

@@ -1,14 +1,15 @@
-"""The slice of the graph a resource page is drawn from, read in one query: the
-resource's own statements, the statements that point at it, and for every
-resource on either side the few facts a page shows about a neighbour (types,
-labels, numbers, order, summaries, years). Labels are picked by language."""
+"""The slice of the graph a resource page is drawn from, read by triple patterns:
+the resource's own statements, the statements that point at it (capped, and
+counted), and for every resource on either side the few facts a page shows about
+a neighbour (types, labels, numbers, order, summaries, years). Labels are picked
+by language."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Store, Variable
+from pyoxigraph import Literal, NamedNode, Store
 
 from kg.iris import Iris
 from kg.vocab import EXTERNAL, prefixes
@@ -80,21 +81,7 @@ TERM_NAMES = {
     "ng:text": "text",
     "prov:generatedAtTime": "ingested at",
 }
-NEIGHBOUR_CAP = 5000  # rows about neighbours; a hub concept stays a fast page
-
-_AROUND = """
-SELECT DISTINCT ?r ?s ?p ?o WHERE {
-  { ?r ?p ?o BIND(?r AS ?s) }
-  UNION { ?s ?p ?r BIND(?r AS ?o) }
-  UNION { { ?r ?s ?_b } UNION { ?_c ?s ?r } ?s rdfs:label ?o BIND(rdfs:label AS ?p) }
-}"""
-_NEIGHBOURS = """
-SELECT DISTINCT ?r ?s ?p ?o WHERE {
-  { ?r ?_l ?s FILTER(isIRI(?s)) } UNION { ?s ?_l ?r }
-  UNION { ?s ng:implements ?_part . ?_part ng:partOfInstrument ?r }
-  UNION { ?r dcterms:isPartOf ?_parent . ?s dcterms:isPartOf ?_parent }
-  ?s ?p ?o FILTER(?p IN (%s))
-} LIMIT %d"""
+INBOUND_CAP = 2000  # resources pointing at one resource that a page reads (a hub stays fast)
 
 
 @dataclass(frozen=True)
@@ -113,6 +100,8 @@ class Facts:
         self.ns = prefixes(iris.base)
         self.out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.inbound: dict[str, list[str]] = defaultdict(list)  # predicate -> subjects
+        self.inbound_counts: dict[str, int] = {}  # predicate -> all subjects, read or not
+        self.left_out = 0  # subjects pointing at the resource that were not read
         seen = set()
         for s, p, o in rows:
             if (s, p, str(o)) in seen:
@@ -123,24 +112,49 @@ class Facts:
                 self.inbound[p].append(s)
 
     @classmethod
-    def read(cls, store: Store, iris: Iris, iri: str) -> Facts:
+    def read(cls, store: Store, iris: Iris, iri: str, inbound_cap: int = INBOUND_CAP) -> Facts:
+        """Read by triple patterns (no query text): the resource's statements, the
+        statements pointing at it (the first ``inbound_cap`` subjects; all are counted),
+        and the page facts of every resource on either side."""
         ns = prefixes(iris.base)
-        bound = {Variable("r"): NamedNode(iri)}
+        term = lambda curie: NamedNode(ns[curie.split(":")[0]] + curie.split(":")[1])  # noqa: E731
+        node = NamedNode(iri)
         rows = [
-            (r["s"].value, r["p"].value, r["o"])
-            for r in store.query(
-                _AROUND, prefixes=ns, use_default_graph_as_union=True, substitutions=bound
-            )
+            (iri, q.predicate.value, q.object) for q in store.quads_for_pattern(node, None, None)
         ]
-        wanted = ", ".join(NEIGHBOUR_FACTS)
-        query = _NEIGHBOURS % (wanted, NEIGHBOUR_CAP)
-        rows += [
-            (r["s"].value, r["p"].value, r["o"])
-            for r in store.query(
-                query, prefixes=ns, use_default_graph_as_union=True, substitutions=bound
-            )
-        ]
-        return cls(iri, iris, rows)
+        kept: set[str] = set()
+        counts: dict[str, set[str]] = defaultdict(set)
+        for q in store.quads_for_pattern(None, None, node):
+            subject = q.subject.value
+            counts[q.predicate.value].add(subject)
+            if subject in kept or len(kept) < inbound_cap:
+                kept.add(subject)
+                rows.append((subject, q.predicate.value, node))
+        neighbours = {o.value for _, _, o in rows if isinstance(o, NamedNode)} | kept
+        neighbours |= {p for _, p, _ in rows}
+        # two steps out: practices implementing an instrument's provisions, siblings
+        parts = [s for s, p, _ in rows if p == term("ng:partOfInstrument").value]
+        for part in parts:
+            neighbours |= {
+                q.subject.value
+                for q in store.quads_for_pattern(None, term("ng:implements"), NamedNode(part))
+            }
+        for parent in [o for s, p, o in rows if s == iri and p == term("dcterms:isPartOf").value]:
+            neighbours |= {
+                q.subject.value
+                for q in store.quads_for_pattern(None, term("dcterms:isPartOf"), parent)
+            }
+        wanted = {term(c).value for c in NEIGHBOUR_FACTS}
+        for n in sorted(neighbours - {iri}):
+            rows += [
+                (n, q.predicate.value, q.object)
+                for q in store.quads_for_pattern(NamedNode(n), None, None)
+                if q.predicate.value in wanted
+            ]
+        facts = cls(iri, iris, rows)
+        facts.inbound_counts = {p: len(subjects) for p, subjects in counts.items()}
+        facts.left_out = len(set().union(*counts.values()) - kept) if counts else 0
+        return facts
 
     # ------------------------------------------------------------ lookups
     def expand(self, curie: str) -> str:

@@ -12,7 +12,7 @@ from typing import ClassVar
 from pyoxigraph import Literal, NamedNode, Store
 
 from kg.iris import Iris
-from search_api.views.facts import Facts, Label
+from search_api.views.facts import INBOUND_CAP, Facts, Label
 from search_api.views.graph import Graph, neighbourhood
 from search_api.views.language import Language
 from search_api.views.model import Format, Header, Link, Row, kind_of, link, links, value
@@ -54,6 +54,7 @@ class Page:
     header: Header
     more: list[Row]  # statements the page does not show in a section of its own
     inbound: list[Row]  # statements of other resources about this one, likewise
+    left_out: int  # resources that refer to this one beyond what a page reads (0: none)
 
 
 @dataclass
@@ -156,9 +157,10 @@ def resource_page(
     lang: Language,
     release: str,
     formats: list[Format],
+    inbound_cap: int = INBOUND_CAP,
 ) -> Page:
     """The view model of the page of ``iri``, by what the resource is."""
-    facts = Facts.read(store, iris, iri)
+    facts = Facts.read(store, iris, iri, inbound_cap)
     kind = kind_of(facts, iri)[0]
     builder = {
         "instrument": _instrument,
@@ -232,7 +234,12 @@ class _Context:
             for p, subjects in sorted(facts.inbound.items())
             if p not in self.used_inbound and p not in derived
         ]
-        return {"header": self.header, "more": more, "inbound": inbound}
+        return {
+            "header": self.header,
+            "more": more,
+            "inbound": inbound,
+            "left_out": facts.left_out,
+        }
 
 
 def _header(facts: Facts, lang: Language, release: str, formats: list[Format]) -> Header:

@@ -84,7 +84,7 @@ def test_follow_a_tag_to_a_concept_page(page, screenshot):
     screenshot(page, "concept")
 
 
-def test_run_an_example_in_the_sparql_editor_and_see_a_table(page, screenshot):
+def test_run_an_example_in_the_sparql_editor_and_see_a_table(page, screenshot, axe_source):
     page.goto("/sparql")
     expect(page.locator(".CodeMirror")).to_be_visible()
     example = page.locator("#ex-07-articles-of-the-minorities-declaration")
@@ -92,9 +92,15 @@ def test_run_an_example_in_the_sparql_editor_and_see_a_table(page, screenshot):
     table = page.locator(".yasr table.dataTable tbody tr")
     expect(table.first).to_be_visible(timeout=15000)
     assert table.count() == 9, "the nine articles of the Declaration"
+    expect(page.locator(".yasr table.dataTable tbody")).not_to_contain_text("^^")  # simple view
     download = page.locator("#downloads a[data-format=csv]")
     assert "format=csv" in download.get_attribute("href")
     screenshot(page, "sparql")
+    page.add_script_tag(content=axe_source)
+    rules = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
+    result = page.evaluate(f"async () => await axe.run('.yasr', {{runOnly: {rules}}})")
+    bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"the results table: {bad}"
 
 
 def test_the_graph_view_loads_and_links_to_pages(page, screenshot):

@@ -232,3 +232,20 @@ def test_every_asset_is_served_locally(web_client):
         for asset in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
             assert asset.startswith("/static/"), f"{url}: {asset} is not a local asset"
             assert web_client.get(asset).status_code == 200, asset
+
+
+def test_a_hub_page_reads_a_capped_number_of_referrers_and_says_so(web_root):
+    from kg.iris import Iris
+    from kg.release import Releases
+    from kg.store import open_read_only
+    from search_api.views.language import choose
+
+    release = Releases(web_root).current()
+    store, iris = open_read_only(release), Iris(release.manifest.base_iri)
+    iri = iris.theme("education").value
+    full = resource.resource_page(store, iris, iri, choose(None, []), release.id, [])
+    capped = resource.resource_page(store, iris, iri, choose(None, []), release.id, [], 2)
+    assert full.left_out == 0
+    shown = sum(len(g.items) for g in capped.tagged)
+    assert shown <= 2 < sum(len(g.items) for g in full.tagged)
+    assert capped.left_out > 0
