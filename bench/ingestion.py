@@ -1,11 +1,12 @@
 """Benchmark: ingest throughput on generated documents.
 
-    .venv/bin/python bench/ingest.py [--pages 500] [--files 1000]
+    .venv/bin/python bench/ingestion.py [--pages 500] [--files 1000]
 
 Generates a PDF of --pages pages and a folder of --files mixed documents (text, Markdown,
 HTML, DOCX, PDF), then measures (1) extraction + segmentation + tagging alone and (2) the
 full ingest (graphs, SHACL check, store and passage table, new release), and prints pages
-and passages per second for each. The figures go into the README.
+and passages per second for each. The figures go into the README. (Not named ingest.py: run
+as a script, that name would shadow the `ingest` package for every bench that imports it.)
 """
 
 from __future__ import annotations
