@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, Response, jsonify
 
-from kg import version
+from kg import formats, version
+from search_api.blueprints import api, sparql
+from search_api.search.filters import UNIT_KINDS
+from search_api.search.fuse import METHODS
 
 bp = Blueprint("openapi", __name__)
 
@@ -28,51 +33,39 @@ def _param(name: str, where: str, description: str, schema: dict, required: bool
     }
 
 
+def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return _param(name, "query", description, schema, required)
+
+
+def _enum(values: Iterable[str]) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+def _int(bounds: tuple[int, int]) -> dict:
+    return {"type": "integer", "minimum": bounds[0], "maximum": bounds[1]}
+
+
+def _text(longest: int) -> dict:
+    return {"type": "string", "minLength": 1, "maxLength": longest}
+
+
 _STRING = {"type": "string"}
 _IDS = {"type": "array", "items": {"type": "string"}}
-_YEAR = {"type": "integer", "minimum": 1000, "maximum": 2999}
+_YEAR = _int(api.YEARS)
 _URIS = {"type": "array", "items": {"type": "string", "format": "uri"}}
-_LANG = _param(
-    "lang",
-    "query",
-    "label language",
-    {"type": "string", "enum": ["en", "fr", "es", "ar", "ru", "zh"]},
-)
+_LANG = _query("lang", "label language", _enum(api.LANGS))
 _PATH = _param(
     "path", "path", "resource path after /id/ (e.g. instrument/unmd-1992)", {"type": "string"}, True
 )
-_SPARQL_RESULTS = {
-    media: {"schema": {"type": "string"}}
-    for media in (
-        "application/sparql-results+json",
-        "application/sparql-results+xml",
-        "text/csv",
-        "text/tab-separated-values",
-        "text/turtle",
-        "application/n-triples",
-        "application/ld+json",
-        "application/rdf+xml",
-        "application/trig",
-        "application/n-quads",
-    )
-}
+_SPARQL_RESULTS = {f.media_type.split(";")[0]: {"schema": _STRING} for f in formats.of_kinds()}
 _QUERY_PARAMS = [
-    _param("default-graph-uri", "query", "default graph(s) of the dataset", _URIS),
-    _param("named-graph-uri", "query", "named graph(s) of the dataset", _URIS),
-    _param(
-        "format",
-        "query",
-        "result format, instead of Accept",
-        {
-            "type": "string",
-            "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdfxml", "trig", "nq"],
-        },
-    ),
-    _param(
+    _query("default-graph-uri", "default graph(s) of the dataset", _URIS),
+    _query("named-graph-uri", "named graph(s) of the dataset", _URIS),
+    _query("format", "result format, instead of Accept", _enum(formats.names())),
+    _query(
         "timeout",
-        "query",
         "lower the time limit (seconds)",
-        {"type": "number", "minimum": 1},
+        {"type": "number", "minimum": sparql.MIN_TIMEOUT},
     ),
 ]
 
@@ -202,76 +195,29 @@ def spec() -> dict:
                 "hybrid search: dense + BM25, concept-aware, with filters and facets",
                 {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}},
                 [
-                    _param(
+                    _query(
                         "q",
-                        "query",
                         'the question or words; "quotes" match a phrase',
-                        {"type": "string", "minLength": 1, "maxLength": 1000},
+                        _text(api.MAX_QUERY),
                         True,
                     ),
-                    _param(
-                        "type",
-                        "query",
-                        "unit types",
-                        {
-                            "type": "array",
-                            "items": {
-                                "type": "string",
-                                "enum": [
-                                    "provision",
-                                    "instrument",
-                                    "practice",
-                                    "concept",
-                                    "commitment",
-                                    "passage",
-                                ],
-                            },
-                        },
+                    _query("type", "unit types", {"type": "array", "items": _enum(UNIT_KINDS)}),
+                    _query("instrument", "instrument ids or IRIs", _IDS),
+                    _query("theme", "theme ids or IRIs (narrower themes included)", _IDS),
+                    _query("group", "group ids or IRIs (narrower groups included)", _IDS),
+                    _query("country", "countries", _IDS),
+                    _query("body", "body ids or IRIs", _IDS),
+                    _query("year", "years (any of them)", {"type": "array", "items": _YEAR}),
+                    _query("year_from", "earliest year", _YEAR),
+                    _query("year_to", "latest year", _YEAR),
+                    _query(
+                        "binding", "legally binding instruments only, or not", _enum(api.BINDING)
                     ),
-                    _param("instrument", "query", "instrument ids or IRIs", _IDS),
-                    _param("theme", "query", "theme ids or IRIs (narrower themes included)", _IDS),
-                    _param("group", "query", "group ids or IRIs (narrower groups included)", _IDS),
-                    _param("country", "query", "countries", _IDS),
-                    _param("body", "query", "body ids or IRIs", _IDS),
-                    _param(
-                        "year",
-                        "query",
-                        "years (any of them)",
-                        {"type": "array", "items": _YEAR},
-                    ),
-                    _param("year_from", "query", "earliest year", _YEAR),
-                    _param("year_to", "query", "latest year", _YEAR),
-                    _param(
-                        "binding",
-                        "query",
-                        "legally binding instruments only, or not",
-                        {"type": "string", "enum": ["any", "true", "false"]},
-                    ),
-                    _param(
-                        "page",
-                        "query",
-                        "page number",
-                        {"type": "integer", "minimum": 1, "maximum": 1000},
-                    ),
-                    _param(
-                        "size",
-                        "query",
-                        "hits per page",
-                        {"type": "integer", "minimum": 1, "maximum": 50},
-                    ),
+                    _query("page", "page number", _int(api.PAGES)),
+                    _query("size", "hits per page", _int(api.SIZES)),
                     _LANG,
-                    _param(
-                        "mode",
-                        "query",
-                        "retrieval",
-                        {"type": "string", "enum": ["hybrid", "lexical", "dense"]},
-                    ),
-                    _param(
-                        "fusion",
-                        "query",
-                        "fusion of the two rankings",
-                        {"type": "string", "enum": ["rrf", "weighted"]},
-                    ),
+                    _query("mode", "retrieval", _enum(api.MODES)),
+                    _query("fusion", "fusion of the two rankings", _enum(METHODS)),
                 ],
                 {"503": _ERROR},
             ),
@@ -279,19 +225,8 @@ def spec() -> dict:
                 "autocomplete over labels in every language",
                 {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}},
                 [
-                    _param(
-                        "q",
-                        "query",
-                        "text typed so far",
-                        {"type": "string", "minLength": 1, "maxLength": 200},
-                        True,
-                    ),
-                    _param(
-                        "limit",
-                        "query",
-                        "most suggestions",
-                        {"type": "integer", "minimum": 1, "maximum": 50},
-                    ),
+                    _query("q", "text typed so far", _text(api.MAX_TYPED), True),
+                    _query("limit", "most suggestions", _int(api.SIZES)),
                     _LANG,
                 ],
             ),

@@ -16,7 +16,15 @@ from search_api.search.fuse import METHODS
 from search_api.search.thesaurus import schemes
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+# The parameters' allowed values, in one place: the checks below and /openapi.json read them.
 LANGS = ("en", "fr", "es", "ar", "ru", "zh")
+MODES = ("hybrid", "lexical", "dense")
+BINDING = ("any", "true", "false")
+YEARS = (1000, 2999)
+PAGES = (1, 1000)
+SIZES = (1, 50)
+MAX_QUERY = 1000
+MAX_TYPED = 200
 
 
 def _lang() -> str:
@@ -26,7 +34,6 @@ def _lang() -> str:
     return lang
 
 
-MAX_QUERY = 1000
 SEARCH_PARAMS = {
     "q",
     "type",
@@ -75,15 +82,16 @@ def _refs(name: str, mint) -> tuple[str, ...]:
 
 
 def _year(name: str) -> int | None:
-    return bounded_int(request.args, name, None, 1000, 2999)
+    return bounded_int(request.args, name, None, *YEARS)
 
 
 def _years() -> tuple[int, ...]:
     out = []
     for raw in request.args.getlist("year"):
-        if not raw.isdigit() or not 1000 <= int(raw) <= 2999:
+        if not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
             raise ApiError(
-                400, f"parameter 'year' must be a year between 1000 and 2999, got {raw!r}"
+                400,
+                f"parameter 'year' must be a year between {YEARS[0]} and {YEARS[1]}, got {raw!r}",
             )
         out.append(int(raw))
     return tuple(out)
@@ -96,7 +104,7 @@ def _filters() -> Filters:
             raise ApiError(
                 400, f"parameter 'type' must be among {', '.join(UNIT_KINDS)}, got {kind!r}"
             )
-    binding = _choice("binding", ("any", "true", "false"), "any")
+    binding = _choice("binding", BINDING, "any")
     iris = runtime().live().iris
     return Filters(
         kinds=kinds,
@@ -123,10 +131,10 @@ def search_request(lang: str | None = None) -> SearchRequest:
     return SearchRequest(
         q=q,
         filters=_filters(),
-        page=bounded_int(request.args, "page", 1, 1, 1000),
-        size=bounded_int(request.args, "size", 10, 1, 50),
+        page=bounded_int(request.args, "page", 1, *PAGES),
+        size=bounded_int(request.args, "size", 10, *SIZES),
         lang=lang or _lang(),
-        mode=_choice("mode", ("hybrid", "lexical", "dense"), "hybrid"),
+        mode=_choice("mode", MODES, "hybrid"),
         fusion=_choice("fusion", tuple(METHODS), DEFAULT_FUSION),
     )
 
@@ -148,9 +156,9 @@ def suggest() -> Response:
     q = single(request.args, "q")
     if not q or not q.strip():
         raise ApiError(400, "parameter 'q' is required (the text typed so far)")
-    if len(q) > 200:
-        raise ApiError(400, "parameter 'q' is longer than 200 characters")
-    limit = bounded_int(request.args, "limit", 10, 1, 50)
+    if len(q) > MAX_TYPED:
+        raise ApiError(400, f"parameter 'q' is longer than {MAX_TYPED} characters")
+    limit = bounded_int(request.args, "limit", 10, *SIZES)
     live = runtime().live()
     found = live.suggester.suggest(q, limit, _lang())
     items = [{**asdict(s), "page": _page(live, s.iri)} for s in found]
