@@ -14,9 +14,10 @@ PROVISION_COUNTS = {
     "unmd-1992": 29,
     "icerd": 43,  # 3 parts, 25 articles, 15 paragraphs of articles 1, 2, 4 and 5
     "iccpr": 9,  # articles 2, 20, 26, 27 and their paragraphs
-    "ddpa-declaration-2001": 11,  # 6 sections, 5 paragraphs
-    "ddpa-programme-2001": 7,  # 5 sections, the Roma subsection, paragraph 191
+    "ddpa-declaration-2001": 20,  # 6 sections, 14 paragraphs
+    "ddpa-programme-2001": 8,  # 5 sections, the Roma subsection, paragraphs 7 and 191
     "cerd-gr-34": 7,  # section VIII and its paragraphs 34-39
+    "cerd-gr-35": 7,  # section I and its paragraphs 1-4, section II with paragraph 5
     "hrc-res-6-15": 9,
     "hrc-res-47-21": 9,
     "ga-res-69-16": 4,  # the four divisions of national action, as sections
