@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import pycountry
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from ingest import provenance
 from ingest.tagging import Mention
+from kg import countries
 from kg.iris import Iris
 from kg.vocab import XSD_INTEGER, expand
 
@@ -98,18 +98,11 @@ def _passage(out: _Triples, document: NamedNode, doc: Document, passage: Passage
 
 
 def _countries(out: _Triples, doc: Document) -> None:
-    """Countries are not in the curated corpus: each document graph says what it needs of
-    them (type, name, code), so removing one document leaves the others complete."""
+    """Each document graph says what it needs of the countries it names (type, names, code),
+    so removing one document leaves the others complete."""
     codes = {m.iri for p in doc.passages for m in p.mentions if m.kind == "country"}
     for iri in sorted(codes):
-        code = iri.rsplit("/", 1)[-1].upper()
-        country = pycountry.countries.get(alpha_3=code)
-        if country is None:
-            continue
-        me = NamedNode(iri)
-        out.add(me, "rdf:type", out.iris.term("Country"))
-        out.add(me, "rdfs:label", Literal(country.name, language="en"))
-        out.add(me, "dcterms:identifier", Literal(code))
+        countries.describe(out.add, out.iris, iri.rsplit("/", 1)[-1])
 
 
 def quads(triples_: list[Triple], graph: NamedNode) -> list[Quad]:

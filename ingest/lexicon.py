@@ -10,7 +10,6 @@ officers" matches the label "law enforcement officer".
 
 from __future__ import annotations
 
-import gettext
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 import pycountry
 from pyoxigraph import Store
 
-from kg import sparql
+from kg import countries, sparql
 from kg.iris import Iris
 
 KINDS = ("theme", "group", "instrument", "provision", "body", "entity", "country")
@@ -204,7 +203,7 @@ def _provisions(store: Store, base: str) -> dict[str, Target]:
 def _countries(iris: Iris, language: str) -> list[Term]:
     """Country names from ISO 3166-1 in the document's language (pycountry ships the
     translations); names with a comma ("Korea, Republic of") are not how texts say them."""
-    translate = _translator(language)
+    translate = countries.translator(language)
     terms = []
     for country in pycountry.countries:
         target = Target(iris.country(country.alpha_3).value, "country", country.name)
@@ -215,16 +214,6 @@ def _countries(iris: Iris, language: str) -> list[Term]:
             if "," not in local and "(" not in local:
                 terms.append(Term(local, target, True))
     return terms
-
-
-def _translator(language: str):
-    if language == "en":
-        return lambda text: text
-    try:
-        catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-    except OSError:
-        return lambda text: text
-    return catalog.gettext
 
 
 def load(store: Store, iris: Iris, language: str) -> Lexicon:

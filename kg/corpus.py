@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kg import countries
 from kg.errors import CorpusError
 from kg.iris import Iris
 from kg.sources import SourceGraph, file_sha256, graph_name
@@ -211,6 +212,14 @@ def _sdg_target(ctx: _Ctx, value: Any, line: int) -> list[Any]:
         raise ctx.fail(line, str(error)) from None
 
 
+def _country(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    """A country by its ISO 3166-1 name or alpha-3 code; the graph gets its description."""
+    found = countries.find(value) if isinstance(value, str) else None
+    if found is None:
+        raise ctx.fail(line, f"{value!r} is not an ISO 3166-1 country name or alpha-3 code")
+    return [countries.describe(ctx.add, ctx.iris, found.alpha_3)]
+
+
 def _target(ctx: _Ctx, value: Any, line: int) -> list[Any]:
     """An instrument id, or a path to a part of it: ``icerd/art/5/para/a``, ``icerd/section/i``."""
     if not isinstance(value, str):
@@ -314,7 +323,7 @@ COMMITMENT_FIELDS: dict[str, Field] = {
 PRACTICE_FIELDS: dict[str, Field] = {
     "title": Field("dcterms:title", _langtext),
     "description": Field("dcterms:description", _langtext),
-    "countries": Field("ng:country", _text, many=True),
+    "countries": Field("ng:inCountry", _country, many=True),
     "region": Field("ng:region", _text),
     "start": Field("ng:startYear", _year),
     "end": Field("ng:endYear", _year),

@@ -111,7 +111,7 @@ def _filters() -> Filters:
         instruments=_refs("instrument", iris.instrument),
         themes=_refs("theme", iris.theme),
         groups=_refs("group", iris.group),
-        countries=tuple(request.args.getlist("country")),
+        countries=_refs("country", iris.country),
         bodies=_refs("body", iris.body),
         years=_years(),
         year_from=_year("year_from"),

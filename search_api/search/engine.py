@@ -137,6 +137,7 @@ class Searcher:
             "theme": "themes",
             "group": "groups",
             "body": "bodies",
+            "country": "countries",
             "instrument": "instrument",
         }[facet]
         values = set()

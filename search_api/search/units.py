@@ -42,7 +42,7 @@ TEXT = (
     "ng:officialText",
     "ng:text",
 )
-TAGS = {"themes": "ng:addressesTheme", "groups": "ng:concernsGroup", "countries": "ng:country"}
+TAGS = {"themes": "ng:addressesTheme", "groups": "ng:concernsGroup", "countries": "ng:inCountry"}
 
 _UNITS = """
 SELECT ?u ?class ?p ?o WHERE {
@@ -116,9 +116,8 @@ def collect(store: Store, iris: Iris) -> list[Unit]:
         texts = [t for curie in TEXT for t in _english_first(props[expanded[curie]])]
         label = (texts or [iris.local(u)])[0]
         unit = Unit(u, kind_of[cls], label, " \n".join(dict.fromkeys(texts)))
-        unit.themes = sorted({o.value for o in props[expanded["ng:addressesTheme"]]})
-        unit.groups = sorted({o.value for o in props[expanded["ng:concernsGroup"]]})
-        unit.countries = sorted({o.value for o in props[expanded["ng:country"]]})
+        for name, curie in TAGS.items():
+            setattr(unit, name, sorted({o.value for o in props[expanded[curie]]}))
         if unit.kind == "concept":  # a theme or group is about itself (for filters and facets)
             own = unit.themes if cls.endswith("/Theme") else unit.groups
             own.append(u)

@@ -36,7 +36,7 @@ NEIGHBOUR_FACTS = (
     "ng:wordingOf",
     "ng:startYear",
     "ng:endYear",
-    "ng:country",
+    "ng:inCountry",
     "eli:date_document",
 )
 # display names, best first

@@ -121,7 +121,7 @@ class ConceptPage(Page):
 class PracticePage(Page):
     template: ClassVar[str] = "practice.html"
     description: Label | None
-    countries: list[str]
+    countries: list[Link]
     regions: list[str]
     start_year: str | None
     end_year: str | None
@@ -440,7 +440,7 @@ def _practice(ctx: _Context) -> PracticePage:
     )
     return PracticePage(
         description=description,
-        countries=sorted(literals("ng:country")),
+        countries=ctx.links(ctx.take_iris("ng:inCountry")),
         regions=sorted(literals("ng:region")),
         start_year=next(iter(literals("ng:startYear")), None),
         end_year=next(iter(literals("ng:endYear")), None),

@@ -38,7 +38,7 @@ KIND_LABELS = {
     "passage": "Passage",
 }
 TAG_KINDS = {"themes": "theme", "groups": "group", "countries": "country", "bodies": "body"}
-BY_REFERENCE = {"instrument", "theme", "group", "body"}  # values are IRIs; URLs use their ids
+BY_REFERENCE = {"instrument", "theme", "group", "country", "body"}  # IRIs; URLs use their ids
 SCORE_PARTS = (
     ("lexical", "Words (BM25)"),
     ("dense", "Meaning (cosine)"),
@@ -68,8 +68,7 @@ class Facet:
 class Tag:
     label: str
     kind: str  # theme | group | country | body
-    path: str | None  # page path of the concept or body
-    filter: Query | None = None  # for values without a page (countries): a search
+    path: str  # page path of the concept, country or body
 
 
 @dataclass
@@ -152,20 +151,13 @@ def _toggle(query: Query, param: str, value: str) -> Query:
     return kept if pair in query else [*kept, pair]
 
 
-def _tag(kind: str, ref: dict[str, str], iris: Iris, query: Query) -> Tag:
-    if kind == "country":
-        return Tag(
-            ref["label"],
-            kind,
-            None,
-            [("q", q) for k, q in query if k == "q"] + [("country", ref["iri"])],
-        )
+def _tag(kind: str, ref: dict[str, str], iris: Iris) -> Tag:
     return Tag(ref["label"], kind, iris.page_path(ref["iri"]))
 
 
-def _hit(hit, iris: Iris, query: Query) -> Hit:
+def _hit(hit, iris: Iris) -> Hit:
     tags = [
-        _tag(kind, ref, iris, query)
+        _tag(kind, ref, iris)
         for field_name, kind in TAG_KINDS.items()
         for ref in hit.tags.get(field_name, [])
     ]
@@ -249,7 +241,7 @@ def search_page(
         total=results.total,
         first=first,
         last=first + len(results.hits) - 1 if results.hits else 0,
-        hits=[_hit(h, iris, query) for h in results.hits],
+        hits=[_hit(h, iris) for h in results.hits],
         facets=_facets(results, query),
         matched=[
             Tag(m["label"], "concept", iris.page_path(m["iri"])) for m in results.matched_concepts

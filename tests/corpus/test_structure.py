@@ -164,7 +164,7 @@ def test_every_practice_implements_an_instrument_and_has_a_theme_and_source(corp
         corpus.values("SELECT DISTINCT ?p WHERE { ?p a ng:Practice ; dcterms:source ?s }")
     )
     placed = set(
-        corpus.values("SELECT DISTINCT ?p WHERE { ?p a ng:Practice ; ng:country|ng:region ?c }")
+        corpus.values("SELECT DISTINCT ?p WHERE { ?p a ng:Practice ; ng:inCountry|ng:region ?c }")
     )
     dated = set(corpus.values("SELECT DISTINCT ?p WHERE { ?p a ng:Practice ; ng:startYear ?y }"))
     for name, found in [

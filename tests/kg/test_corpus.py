@@ -95,7 +95,7 @@ practices:
   - id: test-practice
     title: {en: A test practice}
     description: A practice used only by the tests.
-    countries: [Nowhere]
+    countries: [Republic of Moldova]
     start: 2010
     actors: [Test actor]
     themes: [education]
@@ -125,6 +125,25 @@ def test_practice_reads_with_its_links(fixture_corpus):
         base + "id/sdg/target/10-3",
     ) in triples
     assert ("https://w3id.org/normgraph/def/startYear", "2010") in triples
+    country = base + "id/country/mda"
+    assert ("https://w3id.org/normgraph/def/inCountry", country) in triples
+    described = {
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in sources["practices.yaml"].triples
+    }
+    assert (country, "http://purl.org/dc/terms/identifier", "MDA") in described
+    assert (
+        country,
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "Moldova, République de",
+    ) in described
+
+
+def test_practice_in_no_such_country_names_the_line(fixture_corpus):
+    _write(fixture_corpus, "practices.yaml", PRACTICE.replace("[Republic of Moldova]", "[Nowhere]"))
+    error = _error(fixture_corpus)
+    assert error.path.endswith("practices.yaml") and error.line == 5
+    assert "'Nowhere' is not an ISO 3166-1 country name or alpha-3 code" in str(error)
 
 
 def test_practice_ending_before_it_starts_names_the_line(fixture_corpus):

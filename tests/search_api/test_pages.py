@@ -70,7 +70,7 @@ def test_a_facet_narrows_and_stays_in_the_url(web_client):
     assert provisions < _count(both) <= _count(everything)
     year = _page(web_client, "/", query_string={"q": "minorities", "year": "1992"})
     assert 0 < _count(year) <= _count(everything)
-    country = _page(web_client, "/", query_string={"q": "mother tongue", "country": "Testland"})
+    country = _page(web_client, "/", query_string={"q": "mother tongue", "country": "xtl"})
     assert _count(country) == 1 and "/doc/practice/fixture-mother-tongue-classes" in country
 
 
@@ -149,6 +149,7 @@ def test_practice_page(web_client):
     implements = html[html.index("Provisions and instruments it implements") :]
     assert 'href="/doc/instrument/unmd-1992/art/4/para/3"' in implements
     assert 'href="/doc/group/children"' in html and 'id="graph-data"' in html
+    assert 'href="/doc/country/xtl">Testland</a>' in html, "the country links to its page"
 
 
 def test_document_page_lists_passages_in_order(web_client):
@@ -170,7 +171,8 @@ def test_resource_page_as_json_is_its_view_model(web_client):
     assert response.mimetype == "application/json" and response.headers["ETag"]
     data = response.json
     assert set(data) == {f.name for f in fields(resource.PracticePage)}
-    assert data["countries"] == ["Testland"] and data["start_year"] == "2015"
+    assert [c["label"]["text"] for c in data["countries"]] == ["Testland"]
+    assert data["countries"][0]["path"] == "country/xtl" and data["start_year"] == "2015"
 
 
 @pytest.mark.parametrize(
