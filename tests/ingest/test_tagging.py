@@ -96,6 +96,12 @@ def test_provision_citations_resolve_to_provision_iris(tagger):
     assert got["instrument/unmd-1992/art/9"] == 1  # falls back to the article
 
 
+def test_a_word_that_two_labels_share_is_counted_once(tagger):
+    # "disability" is the lemma of the label "Disability" and of the label "disabilities"
+    got = found(tagger.tag("Grounds of gender, disability and age; ageing with disabilities."))
+    assert got == {"theme/gender": 1, "theme/disability": 2, "theme/age": 2}
+
+
 def test_bare_citations_use_the_documents_instrument_or_the_sentence(tagger):
     unmd = ID + "instrument/unmd-1992"
     assert "instrument/unmd-1992/art/8/para/4" in found(tagger.tag("See article 8 (4).", unmd))
