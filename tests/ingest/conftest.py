@@ -1,7 +1,8 @@
-"""Ingest fixtures: one release built from the embedded corpus plus tests/fixtures/
-ingest-corpus (instruments, bodies and an entity the tagger must find), copied for each
-test that writes; documents in every format generated here (PDF with fpdf2, DOCX with
-python-docx), never read from outside the repository."""
+"""Ingest fixtures: one release built from the embedded ontology and corpus, whose real
+instruments, bodies and entities the tagger must find, copied for each test that writes;
+a statement in the project's own words and what it names; documents in every format
+generated here (PDF with fpdf2, DOCX with python-docx), never read from outside the
+repository."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from kg.config import Settings
 from kg.embedded import corpus_dir, ontology_dir
 from kg.progress import silent
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BASE = "https://w3id.org/normgraph/"
 
 # A statement in the style of the UN Network's, in the project's own words: it names
@@ -60,6 +60,32 @@ STATEMENT = "\n\n".join(
         ),
     ]
 )
+
+# What the statement names, in the corpus's own IRIs, with how often (surface forms noted).
+STATEMENT_LINKS = {
+    "instrument/unmd-1992": 1,  # "the 1992 UN Minorities Declaration"
+    "instrument/ddpa-declaration-2001": 1,  # "the Durban Declaration"
+    "instrument/ga-res-68-237": 1,  # "the Decade of people of African Descent"
+    "instrument/hrc-res-43-1": 1,  # "Resolution 43/1" (symbol A/HRC/RES/43/1)
+    "instrument/call-to-action-2020": 1,  # "the Call to Action on Human Rights"
+    "body/wcar-2001": 1,  # "the World Conference Against Racism"
+    "body/wgepad": 1,  # "the WGEPAD"
+    "body/hrc": 1,  # "the Human Rights Council"
+    "body/sg": 1,  # "the Secretary-General"
+    "entity/ohchr": 1,  # "OHCHR"
+    "theme/covid-19": 2,  # "COVID-19", "the pandemic"
+    "theme/law-enforcement": 2,  # "criminal justice and law enforcement", "... officers"
+    "theme/climate-change": 1,
+    "theme/displacement": 1,
+    "theme/peacekeeping": 2,  # "peacekeeping", "the protection of civilians"
+    "theme/gender": 2,  # "gender", "gender dimensions"
+    "theme/disability": 1,
+    "theme/multiple-discrimination": 2,  # "multiple discrimination", "intersectionality"
+    "group/persons-with-disabilities": 1,
+    "group/women-and-girls": 1,
+    "country/bra": 1,
+    "country/fra": 1,
+}
 
 # The Declaration's structure (articles and their paragraph counts) as the corpus has it;
 # the wording is made up for the tests: alignment does not depend on it.
@@ -167,12 +193,10 @@ def documents(tmp_path: Path) -> Documents:
 
 @pytest.fixture(scope="session")
 def base_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release of the embedded corpus plus the ingest fixtures; copy it before writing."""
-    corpus = tmp_path_factory.mktemp("corpus")
-    shutil.copytree(corpus_dir(), corpus, dirs_exist_ok=True)
-    shutil.copytree(FIXTURES / "ingest-corpus", corpus, dirs_exist_ok=True)
+    """A release of the embedded ontology and corpus; copy it before writing."""
     root = tmp_path_factory.mktemp("base-release")
-    build(Settings.load(environ={}, release_dir=root), Inputs(ontology_dir(), corpus), silent())
+    inputs = Inputs(ontology_dir(), corpus_dir())
+    build(Settings.load(environ={}, release_dir=root), inputs, silent())
     return root
 
 
