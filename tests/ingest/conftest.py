@@ -1,22 +1,18 @@
 """Ingest fixtures: one release built from the embedded ontology and corpus, whose real
 instruments, bodies and entities the tagger must find, copied for each test that writes;
 a statement in the project's own words and what it names; documents in every format
-generated here (PDF with fpdf2, DOCX with python-docx), never read from outside the
-repository."""
+(tests/ingest/documents.py), never read from outside the repository."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import docx
 import pytest
-from fpdf import FPDF
 
-from kg.build import Inputs, build
 from kg.config import Settings
-from kg.embedded import corpus_dir, ontology_dir
-from kg.progress import silent
+
+from ..conftest import build_into, copy_release
+from .documents import Documents
 
 BASE = "https://w3id.org/normgraph/"
 
@@ -118,74 +114,6 @@ def declaration_text(skip: set[tuple[int, int]] = frozenset(), extra_article: bo
     return "\n".join(lines)
 
 
-class Documents:
-    """Writers for test documents in every supported format."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def text(self, name: str, content: str) -> Path:
-        path = self.folder / name
-        path.write_text(content, encoding="utf-8")
-        return path
-
-    def pdf(self, name: str, paragraphs: list[str], header: str = "A/HRC/99/1") -> Path:
-        """A PDF with a running header, page numbers in the footer and line-end hyphenation."""
-
-        class Paged(FPDF):
-            def header(self) -> None:
-                self.set_font("Helvetica", size=8)
-                self.cell(0, 8, f"{header} - fixture document", align="C")
-                self.ln(12)
-
-            def footer(self) -> None:
-                self.set_y(-15)
-                self.set_font("Helvetica", size=8)
-                self.cell(0, 8, str(self.page_no()), align="C")
-
-        pdf = Paged()
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=11)
-        for paragraph in paragraphs:
-            pdf.multi_cell(0, 5, paragraph)
-            pdf.ln(4)
-        path = self.folder / name
-        pdf.output(str(path))
-        return path
-
-    def encrypted_pdf(self, name: str) -> Path:
-        pdf = FPDF()
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=11)
-        pdf.multi_cell(0, 5, "A confidential text about minorities.")
-        pdf.set_encryption(owner_password="owner", user_password="secret")
-        path = self.folder / name
-        pdf.output(str(path))
-        return path
-
-    def image_only_pdf(self, name: str) -> Path:
-        pdf = FPDF()
-        pdf.add_page()
-        pdf.rect(20, 20, 120, 80, style="F")  # a scanned page: marks, no text layer
-        path = self.folder / name
-        pdf.output(str(path))
-        return path
-
-    def docx(self, name: str, heading: str, items: list[str], body: list[str] = ()) -> Path:
-        """Word document with a heading, automatically numbered paragraphs and plain ones."""
-        document = docx.Document()
-        document.core_properties.title = heading
-        document.add_heading(heading, level=1)
-        for text in body:
-            document.add_paragraph(text)
-        for text in items:
-            document.add_paragraph(text, style="List Number")
-        path = self.folder / name
-        document.save(str(path))
-        return path
-
-
 @pytest.fixture
 def documents(tmp_path: Path) -> Documents:
     return Documents(tmp_path / "documents")
@@ -193,19 +121,17 @@ def documents(tmp_path: Path) -> Documents:
 
 @pytest.fixture(scope="session")
 def base_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release of the embedded ontology and corpus; copy it before writing."""
+    """A release of the embedded ontology and corpus (no search indexes); copy it before
+    writing."""
     root = tmp_path_factory.mktemp("base-release")
-    inputs = Inputs(ontology_dir(), corpus_dir())
-    build(Settings.load(environ={}, release_dir=root), inputs, silent())
+    build_into(root)
     return root
 
 
 @pytest.fixture
 def root(base_release: Path, tmp_path: Path) -> Path:
     """A private release root holding a copy of the base release."""
-    target = tmp_path / "var"
-    shutil.copytree(base_release, target, symlinks=True)
-    return target
+    return copy_release(base_release, tmp_path / "var")
 
 
 @pytest.fixture
