@@ -20,9 +20,10 @@ from pathlib import Path
 
 # This script is named like the package it measures: keep its own folder off the path.
 sys.path.remove(str(Path(__file__).resolve().parent))
+# The document writers are the ingest tests' own: one PDF and DOCX layout for both.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "ingest"))
 
-import docx
-from fpdf import FPDF
+from documents import Documents, new_pdf, write_docx, write_paragraphs
 from pyoxigraph import Store
 
 from ingest.extract import read_file
@@ -52,54 +53,32 @@ def paragraph(rng: random.Random, number: int) -> str:
 
 
 def make_pdf(path: Path, pages: int, rng: random.Random) -> None:
-    class Paged(FPDF):
-        def header(self) -> None:
-            self.set_font("Helvetica", size=8)
-            self.cell(0, 8, "A/HRC/99/1 - benchmark report", align="C")
-            self.ln(12)
-
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font("Helvetica", size=8)
-            self.cell(0, 8, str(self.page_no()), align="C")
-
-    pdf = Paged()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
+    pdf = new_pdf("A/HRC/99/1 - benchmark report")
     number = 1
     while pdf.page_no() < pages:
-        pdf.multi_cell(0, 5, paragraph(rng, number))
-        pdf.ln(4)
+        write_paragraphs(pdf, [paragraph(rng, number)])
         number += 1
     pdf.output(str(path))
 
 
 def make_folder(folder: Path, files: int, rng: random.Random) -> None:
-    folder.mkdir(parents=True)
+    """Text, Markdown, HTML, DOCX and PDF files in turn, of 2 to 8 numbered paragraphs."""
+    documents = Documents(folder)
     for i in range(files):
         paras = [paragraph(rng, n) for n in range(1, rng.randint(3, 9))]
         kind = i % 5
         if kind == 0:
-            (folder / f"doc-{i}.txt").write_text("\n\n".join(paras), encoding="utf-8")
+            documents.text(f"doc-{i}.txt", "\n\n".join(paras))
         elif kind == 1:
-            (folder / f"doc-{i}.md").write_text(f"# Note {i}\n\n" + "\n\n".join(paras))
+            documents.text(f"doc-{i}.md", f"# Note {i}\n\n" + "\n\n".join(paras))
         elif kind == 2:
             body = "".join(f"<p>{p}</p>" for p in paras)
-            (folder / f"doc-{i}.html").write_text(
-                f"<html><body><h1>Page {i}</h1>{body}</body></html>"
-            )
+            documents.text(f"doc-{i}.html", f"<html><body><h1>Page {i}</h1>{body}</body></html>")
         elif kind == 3:
-            document = docx.Document()
-            for p in paras:
-                document.add_paragraph(p)
-            document.save(str(folder / f"doc-{i}.docx"))
+            write_docx(folder / f"doc-{i}.docx", paras)
         else:
-            pdf = FPDF()
-            pdf.add_page()
-            pdf.set_font("Helvetica", size=11)
-            for p in paras:
-                pdf.multi_cell(0, 5, p)
-                pdf.ln(4)
+            pdf = new_pdf()
+            write_paragraphs(pdf, paras)
             pdf.output(str(folder / f"doc-{i}.pdf"))
 
 

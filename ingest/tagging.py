@@ -142,11 +142,12 @@ class Tagger:
         instruments: list[tuple[int, int, str]] = []  # char start, sentence start, IRI
         for start, end, keys in self._spans(doc):
             span = doc[start:end]
-            for key in keys:
-                for target in self._targets[key].values():
-                    count(target, span.text)
-                    if target.kind == "instrument":
-                        instruments.append((span.start_char, span.sent.start_char, target.iri))
+            # two labels with one lemma ("disability", "disabilities") match once, not twice
+            targets = {iri: t for key in keys for iri, t in self._targets[key].items()}
+            for target in targets.values():
+                count(target, span.text)
+                if target.kind == "instrument":
+                    instruments.append((span.start_char, span.sent.start_char, target.iri))
         for cite in citations.find(doc.text):
             cited = self._cited(doc, cite, instruments, instrument)
             iri = cited and citations.provision(

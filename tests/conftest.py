@@ -69,12 +69,16 @@ def release_root(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
     return root
 
 
+def copy_release(source: Path, target: Path) -> Path:
+    """A private copy of a shared release root, for a test that writes."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
 @pytest.fixture
 def fresh_root(release_root: Path, tmp_path: Path) -> Path:
     """A private copy of the shared release root, for tests that write (updates)."""
-    target = tmp_path / "releases"
-    shutil.copytree(release_root, target, symlinks=True)
-    return target
+    return copy_release(release_root, tmp_path / "releases")
 
 
 @pytest.fixture
@@ -135,9 +139,7 @@ def search_client(make_app, search_root):
 
 @pytest.fixture
 def fresh_search_root(search_root: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "searchable"
-    shutil.copytree(search_root, target, symlinks=True)
-    return target
+    return copy_release(search_root, tmp_path / "searchable")
 
 
 @pytest.fixture
@@ -160,8 +162,7 @@ def web_root(tmp_path_factory: pytest.TempPathFactory, search_root: Path) -> Pat
     (POST /sparql with the token: stage, re-index, commit). Shared read-only."""
     from search_api.app import create_app
 
-    root = tmp_path_factory.mktemp("web") / "releases"
-    shutil.copytree(search_root, root, symlinks=True)
+    root = copy_release(search_root, tmp_path_factory.mktemp("web") / "releases")
     settings = Settings.load(environ={}, release_dir=root, update_token="web", query_timeout=240)
     app = create_app(settings)
     try:

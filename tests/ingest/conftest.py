@@ -1,23 +1,19 @@
-"""Ingest fixtures: one release built from the embedded corpus plus tests/fixtures/
-ingest-corpus (instruments, bodies and an entity the tagger must find), copied for each
-test that writes; documents in every format generated here (PDF with fpdf2, DOCX with
-python-docx), never read from outside the repository."""
+"""Ingest fixtures: one release built from the embedded ontology and corpus, whose real
+instruments, bodies and entities the tagger must find, copied for each test that writes;
+a statement in the project's own words and what it names; documents in every format
+(tests/ingest/documents.py), never read from outside the repository."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import docx
 import pytest
-from fpdf import FPDF
 
-from kg.build import Inputs, build
 from kg.config import Settings
-from kg.embedded import corpus_dir, ontology_dir
-from kg.progress import silent
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from ..conftest import build_into, copy_release
+from .documents import Documents
+
 BASE = "https://w3id.org/normgraph/"
 
 # A statement in the style of the UN Network's, in the project's own words: it names
@@ -61,6 +57,32 @@ STATEMENT = "\n\n".join(
     ]
 )
 
+# What the statement names, in the corpus's own IRIs, with how often (surface forms noted).
+STATEMENT_LINKS = {
+    "instrument/unmd-1992": 1,  # "the 1992 UN Minorities Declaration"
+    "instrument/ddpa-declaration-2001": 1,  # "the Durban Declaration"
+    "instrument/ga-res-68-237": 1,  # "the Decade of people of African Descent"
+    "instrument/hrc-res-43-1": 1,  # "Resolution 43/1" (symbol A/HRC/RES/43/1)
+    "instrument/call-to-action-2020": 1,  # "the Call to Action on Human Rights"
+    "body/wcar-2001": 1,  # "the World Conference Against Racism"
+    "body/wgepad": 1,  # "the WGEPAD"
+    "body/hrc": 1,  # "the Human Rights Council"
+    "body/sg": 1,  # "the Secretary-General"
+    "entity/ohchr": 1,  # "OHCHR"
+    "theme/covid-19": 2,  # "COVID-19", "the pandemic"
+    "theme/law-enforcement": 2,  # "criminal justice and law enforcement", "... officers"
+    "theme/climate-change": 1,
+    "theme/displacement": 1,
+    "theme/peacekeeping": 2,  # "peacekeeping", "the protection of civilians"
+    "theme/gender": 2,  # "gender", "gender dimensions"
+    "theme/disability": 1,
+    "theme/multiple-discrimination": 2,  # "multiple discrimination", "intersectionality"
+    "group/persons-with-disabilities": 1,
+    "group/women-and-girls": 1,
+    "country/bra": 1,
+    "country/fra": 1,
+}
+
 # The Declaration's structure (articles and their paragraph counts) as the corpus has it;
 # the wording is made up for the tests: alignment does not depend on it.
 UNMD_PARAGRAPHS = {1: 2, 2: 5, 3: 2, 4: 5, 5: 2, 6: 1, 7: 1, 8: 4, 9: 1}
@@ -92,74 +114,6 @@ def declaration_text(skip: set[tuple[int, int]] = frozenset(), extra_article: bo
     return "\n".join(lines)
 
 
-class Documents:
-    """Writers for test documents in every supported format."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def text(self, name: str, content: str) -> Path:
-        path = self.folder / name
-        path.write_text(content, encoding="utf-8")
-        return path
-
-    def pdf(self, name: str, paragraphs: list[str], header: str = "A/HRC/99/1") -> Path:
-        """A PDF with a running header, page numbers in the footer and line-end hyphenation."""
-
-        class Paged(FPDF):
-            def header(self) -> None:
-                self.set_font("Helvetica", size=8)
-                self.cell(0, 8, f"{header} - fixture document", align="C")
-                self.ln(12)
-
-            def footer(self) -> None:
-                self.set_y(-15)
-                self.set_font("Helvetica", size=8)
-                self.cell(0, 8, str(self.page_no()), align="C")
-
-        pdf = Paged()
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=11)
-        for paragraph in paragraphs:
-            pdf.multi_cell(0, 5, paragraph)
-            pdf.ln(4)
-        path = self.folder / name
-        pdf.output(str(path))
-        return path
-
-    def encrypted_pdf(self, name: str) -> Path:
-        pdf = FPDF()
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=11)
-        pdf.multi_cell(0, 5, "A confidential text about minorities.")
-        pdf.set_encryption(owner_password="owner", user_password="secret")
-        path = self.folder / name
-        pdf.output(str(path))
-        return path
-
-    def image_only_pdf(self, name: str) -> Path:
-        pdf = FPDF()
-        pdf.add_page()
-        pdf.rect(20, 20, 120, 80, style="F")  # a scanned page: marks, no text layer
-        path = self.folder / name
-        pdf.output(str(path))
-        return path
-
-    def docx(self, name: str, heading: str, items: list[str], body: list[str] = ()) -> Path:
-        """Word document with a heading, automatically numbered paragraphs and plain ones."""
-        document = docx.Document()
-        document.core_properties.title = heading
-        document.add_heading(heading, level=1)
-        for text in body:
-            document.add_paragraph(text)
-        for text in items:
-            document.add_paragraph(text, style="List Number")
-        path = self.folder / name
-        document.save(str(path))
-        return path
-
-
 @pytest.fixture
 def documents(tmp_path: Path) -> Documents:
     return Documents(tmp_path / "documents")
@@ -167,21 +121,17 @@ def documents(tmp_path: Path) -> Documents:
 
 @pytest.fixture(scope="session")
 def base_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release of the embedded corpus plus the ingest fixtures; copy it before writing."""
-    corpus = tmp_path_factory.mktemp("corpus")
-    shutil.copytree(corpus_dir(), corpus, dirs_exist_ok=True)
-    shutil.copytree(FIXTURES / "ingest-corpus", corpus, dirs_exist_ok=True)
+    """A release of the embedded ontology and corpus (no search indexes); copy it before
+    writing."""
     root = tmp_path_factory.mktemp("base-release")
-    build(Settings.load(environ={}, release_dir=root), Inputs(ontology_dir(), corpus), silent())
+    build_into(root)
     return root
 
 
 @pytest.fixture
 def root(base_release: Path, tmp_path: Path) -> Path:
     """A private release root holding a copy of the base release."""
-    target = tmp_path / "var"
-    shutil.copytree(base_release, target, symlinks=True)
-    return target
+    return copy_release(base_release, tmp_path / "var")
 
 
 @pytest.fixture
