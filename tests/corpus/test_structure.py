@@ -21,12 +21,19 @@ PROVISION_COUNTS = {
     "hrc-res-6-15": 9,
     "hrc-res-47-21": 9,
     "ga-res-69-16": 4,  # the four divisions of national action, as sections
-    "undrip-2007": 12,  # articles 2, 13, 14, 15 and 44, with their paragraphs
-    "fcnm-1995": 16,  # sections I and II, articles 1-4, 14, 15 and their paragraphs
+    "undrip-2007": 98,  # all 46 articles and the 52 paragraphs of the 23 articles that have them
+    "fcnm-1995": 84,  # 5 sections, all 32 articles, 47 paragraphs
     "cerd-gr-36": 6,  # sections I and II and their paragraphs 1-4
 }
 ICERD_PARTS = {"i": range(1, 8), "ii": range(8, 17), "iii": range(17, 26)}
 ICERD_PARAGRAPHS = {"1": 4, "2": 2, "4": 3, "5": 6}  # articles 3, 6 and 7 are one paragraph
+FCNM_SECTIONS = {
+    "i": range(1, 4),
+    "ii": range(4, 20),
+    "iii": range(20, 24),
+    "iv": range(24, 27),
+    "v": range(27, 33),
+}
 
 
 def test_provision_counts_per_instrument(corpus):
@@ -49,6 +56,26 @@ def test_icerd_has_every_article_in_its_part(corpus):
     assert {k: sorted(v) for k, v in by_part.items()} == {
         k: list(v) for k, v in ICERD_PARTS.items()
     }
+
+
+def test_fcnm_has_every_article_in_its_section(corpus):
+    rows = corpus.select(
+        "SELECT ?section ?n WHERE { ?a a ng:Article ; ng:partOfInstrument inst:fcnm-1995 ; "
+        "eli:number ?n ; dcterms:isPartOf ?section }"
+    )
+    by_section = defaultdict(set)
+    for r in rows:
+        by_section[corpus.local(r["section"]).rsplit("/", 1)[-1]].add(int(r["n"]))
+    assert {k: sorted(v) for k, v in by_section.items()} == {
+        k: list(v) for k, v in FCNM_SECTIONS.items()
+    }
+
+
+def test_undrip_has_all_46_articles(corpus):
+    numbers = corpus.values(
+        "SELECT ?n WHERE { ?a a ng:Article ; ng:partOfInstrument inst:undrip-2007 ; eli:number ?n }"
+    )
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, 47)]
 
 
 def test_icerd_articles_1_to_7_at_paragraph_level(corpus):
