@@ -16,6 +16,7 @@ PROVISION_COUNTS = {
     "iccpr": 9,  # articles 2, 20, 26, 27 and their paragraphs
     "ddpa-declaration-2001": 20,  # 6 sections, 14 paragraphs
     "ddpa-programme-2001": 8,  # 5 sections, the Roma subsection, paragraphs 7 and 191
+    "cerd-gr-32": 3,  # section I and its paragraphs 1 and 2
     "cerd-gr-34": 7,  # section VIII and its paragraphs 34-39
     "cerd-gr-35": 7,  # section I and its paragraphs 1-4, section II with paragraph 5
     "hrc-res-6-15": 9,
