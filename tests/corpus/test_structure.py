@@ -46,29 +46,19 @@ def test_provision_counts_per_instrument(corpus):
     assert got == PROVISION_COUNTS
 
 
-def test_icerd_has_every_article_in_its_part(corpus):
+@pytest.mark.parametrize(
+    ("instrument", "divisions"), [("icerd", ICERD_PARTS), ("fcnm-1995", FCNM_SECTIONS)]
+)
+def test_every_article_sits_in_its_part_or_section(corpus, instrument, divisions):
     rows = corpus.select(
-        "SELECT ?part ?n WHERE { ?a a ng:Article ; ng:partOfInstrument inst:icerd ; "
-        "eli:number ?n ; dcterms:isPartOf ?part }"
+        f"SELECT ?division ?n WHERE {{ ?a a ng:Article ; ng:partOfInstrument inst:{instrument} ; "
+        "eli:number ?n ; dcterms:isPartOf ?division }"
     )
-    by_part = defaultdict(set)
+    by_division = defaultdict(set)
     for r in rows:
-        by_part[corpus.local(r["part"]).rsplit("/", 1)[-1]].add(int(r["n"]))
-    assert {k: sorted(v) for k, v in by_part.items()} == {
-        k: list(v) for k, v in ICERD_PARTS.items()
-    }
-
-
-def test_fcnm_has_every_article_in_its_section(corpus):
-    rows = corpus.select(
-        "SELECT ?section ?n WHERE { ?a a ng:Article ; ng:partOfInstrument inst:fcnm-1995 ; "
-        "eli:number ?n ; dcterms:isPartOf ?section }"
-    )
-    by_section = defaultdict(set)
-    for r in rows:
-        by_section[corpus.local(r["section"]).rsplit("/", 1)[-1]].add(int(r["n"]))
-    assert {k: sorted(v) for k, v in by_section.items()} == {
-        k: list(v) for k, v in FCNM_SECTIONS.items()
+        by_division[corpus.local(r["division"]).rsplit("/", 1)[-1]].add(int(r["n"]))
+    assert {k: sorted(v) for k, v in by_division.items()} == {
+        k: list(v) for k, v in divisions.items()
     }
 
 
