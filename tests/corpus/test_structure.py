@@ -16,17 +16,25 @@ PROVISION_COUNTS = {
     "iccpr": 9,  # articles 2, 20, 26, 27 and their paragraphs
     "ddpa-declaration-2001": 20,  # 6 sections, 14 paragraphs
     "ddpa-programme-2001": 8,  # 5 sections, the Roma subsection, paragraphs 7 and 191
+    "cerd-gr-32": 3,  # section I and its paragraphs 1 and 2
     "cerd-gr-34": 7,  # section VIII and its paragraphs 34-39
     "cerd-gr-35": 7,  # section I and its paragraphs 1-4, section II with paragraph 5
     "hrc-res-6-15": 9,
     "hrc-res-47-21": 9,
     "ga-res-69-16": 4,  # the four divisions of national action, as sections
-    "undrip-2007": 12,  # articles 2, 13, 14, 15 and 44, with their paragraphs
-    "fcnm-1995": 16,  # sections I and II, articles 1-4, 14, 15 and their paragraphs
+    "undrip-2007": 98,  # all 46 articles and the 52 paragraphs of the 23 articles that have them
+    "fcnm-1995": 84,  # 5 sections, all 32 articles, 47 paragraphs
     "cerd-gr-36": 6,  # sections I and II and their paragraphs 1-4
 }
 ICERD_PARTS = {"i": range(1, 8), "ii": range(8, 17), "iii": range(17, 26)}
 ICERD_PARAGRAPHS = {"1": 4, "2": 2, "4": 3, "5": 6}  # articles 3, 6 and 7 are one paragraph
+FCNM_SECTIONS = {
+    "i": range(1, 4),
+    "ii": range(4, 20),
+    "iii": range(20, 24),
+    "iv": range(24, 27),
+    "v": range(27, 33),
+}
 
 
 def test_provision_counts_per_instrument(corpus):
@@ -38,17 +46,27 @@ def test_provision_counts_per_instrument(corpus):
     assert got == PROVISION_COUNTS
 
 
-def test_icerd_has_every_article_in_its_part(corpus):
+@pytest.mark.parametrize(
+    ("instrument", "divisions"), [("icerd", ICERD_PARTS), ("fcnm-1995", FCNM_SECTIONS)]
+)
+def test_every_article_sits_in_its_part_or_section(corpus, instrument, divisions):
     rows = corpus.select(
-        "SELECT ?part ?n WHERE { ?a a ng:Article ; ng:partOfInstrument inst:icerd ; "
-        "eli:number ?n ; dcterms:isPartOf ?part }"
+        f"SELECT ?division ?n WHERE {{ ?a a ng:Article ; ng:partOfInstrument inst:{instrument} ; "
+        "eli:number ?n ; dcterms:isPartOf ?division }"
     )
-    by_part = defaultdict(set)
+    by_division = defaultdict(set)
     for r in rows:
-        by_part[corpus.local(r["part"]).rsplit("/", 1)[-1]].add(int(r["n"]))
-    assert {k: sorted(v) for k, v in by_part.items()} == {
-        k: list(v) for k, v in ICERD_PARTS.items()
+        by_division[corpus.local(r["division"]).rsplit("/", 1)[-1]].add(int(r["n"]))
+    assert {k: sorted(v) for k, v in by_division.items()} == {
+        k: list(v) for k, v in divisions.items()
     }
+
+
+def test_undrip_has_all_46_articles(corpus):
+    numbers = corpus.values(
+        "SELECT ?n WHERE { ?a a ng:Article ; ng:partOfInstrument inst:undrip-2007 ; eli:number ?n }"
+    )
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, 47)]
 
 
 def test_icerd_articles_1_to_7_at_paragraph_level(corpus):
