@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-# This script is named like the package it measures: keep its own folder off the path.
-sys.path.remove(str(Path(__file__).resolve().parent))
 # The document writers are the ingest tests' own: one PDF and DOCX layout for both.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "ingest"))
 
