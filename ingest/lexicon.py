@@ -219,10 +219,14 @@ def _countries(iris: Iris, language: str) -> list[Term]:
 def load(store: Store, iris: Iris, language: str) -> Lexicon:
     """Everything the graph can name in ``language`` (English where it has nothing better)."""
     instrument_terms, instruments = _instruments(store, iris.base, language)
+    organizations = _organizations(store, iris.base, language)
+    # A resolution titled after the body it creates ("Human Rights Council"): the bare name
+    # in running text means the body.
+    names = {t.text.lower() for t in organizations}
     terms = [
         *_concepts(store, iris.base, language),
-        *instrument_terms,
-        *_organizations(store, iris.base, language),
+        *(t for t in instrument_terms if t.text.lower() not in names),
+        *organizations,
         *_countries(iris, language),
     ]
     return Lexicon(

@@ -40,6 +40,11 @@ def test_longest_match_wins(tagger):
     assert got == {"group/people-of-african-descent": 1, "body/wgepad": 1}
 
 
+def test_a_body_name_is_the_body_not_the_resolution_titled_after_it(tagger):
+    got = found(tagger.tag("The Human Rights Council met; resolution 60/251 created it."))
+    assert got == {"body/hrc": 1, "instrument/ga-res-60-251": 1}
+
+
 def test_provision_citations_resolve_to_provision_iris(tagger):
     text = (
         "Article 2 (5) of the UN Minorities Declaration, article 4, paragraph 3 of the "
