@@ -20,29 +20,42 @@ class Step:
 class Progress:
     def __init__(self, prefix: str, stream: TextIO | None = sys.stderr) -> None:
         self.prefix, self.stream = prefix, stream
+        self._pending = False  # a step's "label ..." waits on its line for the result
 
     def bar(self, total: int, unit: str = "files") -> Bar:
         return Bar(self, total, unit)
 
     def say(self, text: str) -> None:
-        if self.stream is not None:
-            print(f"[{self.prefix}] {text}", file=self.stream, flush=True)
+        self.write(f"[{self.prefix}] {text}")
+
+    def write(self, text: str, end: str = "\n") -> None:
+        if self.stream is None:
+            return
+        if self._pending:  # output inside a step: end the step's line first
+            print(file=self.stream)
+            self._pending = False
+        print(text, end=end, file=self.stream, flush=True)
 
     @contextmanager
     def step(self, label: str) -> Iterator[Step]:
-        if self.stream is not None:
-            print(f"[{self.prefix}] {label} ...", end="", file=self.stream, flush=True)
+        self.write(f"[{self.prefix}] {label} ...", end="")
+        self._pending = self.stream is not None
         started, step = time.perf_counter(), Step()
         try:
             yield step
         except BaseException:
-            if self.stream is not None:
-                print(" failed", file=self.stream, flush=True)
+            self._finish(label, " failed")
             raise
-        if self.stream is not None:
-            summary = f" {step.summary}" if step.summary else ""
-            elapsed = time.perf_counter() - started
-            print(f"{summary} ({elapsed:.2f} s)", file=self.stream, flush=True)
+        summary = f" {step.summary}" if step.summary else ""
+        self._finish(label, f"{summary} ({time.perf_counter() - started:.2f} s)")
+
+    def _finish(self, label: str, result: str) -> None:
+        if self.stream is None:
+            return
+        # On the step's own line when nothing came between; else on a line naming the step.
+        line = result if self._pending else f"[{self.prefix}] {label}:{result}"
+        print(line, file=self.stream, flush=True)
+        self._pending = False
 
 
 class Bar:
@@ -70,9 +83,6 @@ class Bar:
         self.last = now
 
     def _draw(self, name: str, end: str) -> None:
-        stream = self.progress.stream
-        if stream is None:
-            return
         width = 24
         filled = width * self.done // max(self.total, 1)
         bar = "#" * filled + "." * (width - filled)
@@ -81,7 +91,7 @@ class Bar:
             f"{self.passages:,} passages  {name[-40:]}"
         )
         prefix = "\r\x1b[2K" if self.tty else ""
-        print(prefix + line, end=end, file=stream, flush=True)
+        self.progress.write(prefix + line, end=end)
 
     def close(self) -> None:
         if self.tty and self.progress.stream is not None and self.done:
