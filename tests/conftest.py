@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 
 from kg.build import Inputs, build
 from kg.config import Settings
@@ -182,3 +187,46 @@ def web_root(tmp_path_factory: pytest.TempPathFactory, search_root: Path) -> Pat
 def web_client(make_app, web_root):
     """A test client on the searchable release with the web fixtures."""
     return make_app(web_root).test_client()
+
+
+# ---------------------------------------------------------------- a real server
+def wait_ready(base: str, process: subprocess.Popen, release: str | None = None) -> str:
+    """The release /readyz names once it is not ``release``; fail with the server's stderr."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            ready = requests.get(base + "readyz", timeout=2)
+            if ready.status_code == 200 and ready.json()["release"] != release:
+                return ready.json()["release"]
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.3)
+    process.kill()
+    pytest.fail("server did not become ready: " + process.stderr.read().decode()[-2000:])
+
+
+@contextmanager
+def served(root: Path, **settings: str) -> Iterator[dict]:
+    """`normgraph serve` (gunicorn, 2 workers) on a free loopback port, over a release built
+    for that address; ``settings`` are NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "NORMGRAPH_RELEASE_DIR": str(root)}
+    env |= {f"NORMGRAPH_{name}": value for name, value in settings.items()}
+    subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
+    process = subprocess.Popen(
+        [NORMGRAPH, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    release = wait_ready(base, process)
+    try:
+        yield {"base": base, "root": root, "env": env, "process": process, "release": release}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -4,18 +4,14 @@ Chromium driven by Playwright. Screenshots go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from ..conftest import served, wait_ready, web_fixture_update
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -29,71 +25,32 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-NORMGRAPH = shutil.which("normgraph", path=str(Path(sys.executable).parent)) or "normgraph"
 TOKEN = "browser-tests"
 expect.set_options(timeout=20_000)  # a busy 2-core machine runs the model slowly
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(base: str, process: subprocess.Popen, release: str | None = None) -> str:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            ready = requests.get(base + "readyz", timeout=2)
-            if ready.status_code == 200 and ready.json()["release"] != release:
-                return ready.json()["release"]
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.3)
-    process.kill()
-    pytest.fail("server did not become ready: " + process.stderr.read().decode()[-2000:])
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """{"base": "http://127.0.0.1:PORT/"}: a served release with the web fixtures."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
+    # the update re-indexes: slow on a busy machine, hence the long time limit
     root = tmp_path_factory.mktemp("site")
-    env = {
-        **os.environ,
-        "NORMGRAPH_RELEASE_DIR": str(root),
-        "NORMGRAPH_UPDATE_TOKEN": TOKEN,
-        "NORMGRAPH_QUERY_TIMEOUT": "240",  # the update re-indexes: slow on a busy machine
-    }
-    subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
-    process = subprocess.Popen(
-        [NORMGRAPH, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    first = _wait_ready(base, process)
-    fixture = ROOT / "tests" / "fixtures" / "web" / "extras.ru"
-    update = requests.post(
-        base + "sparql",
-        data=(f"BASE <{base}>\n" + fixture.read_text(encoding="utf-8")).encode(),
-        headers={
-            "Content-Type": "application/sparql-update",
-            "Authorization": f"Bearer {TOKEN}",
-        },
-        timeout=120,
-    )
-    assert update.status_code == 200, update.text
-    _wait_ready(base, process, release=first)
-    # every worker moves to the new release and loads the model before the first test
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(_warm, [base] * 4))
-    yield {"base": base}
-    process.terminate()
-    process.wait(timeout=30)
+    with served(root, UPDATE_TOKEN=TOKEN, QUERY_TIMEOUT="240") as server:
+        base, process = server["base"], server["process"]
+        update = requests.post(
+            base + "sparql",
+            data=web_fixture_update(base).encode(),
+            headers={
+                "Content-Type": "application/sparql-update",
+                "Authorization": f"Bearer {TOKEN}",
+            },
+            timeout=120,
+        )
+        assert update.status_code == 200, update.text
+        wait_ready(base, process, release=server["release"])
+        # every worker moves to the new release and loads the model before the first test
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(_warm, [base] * 4))
+        yield {"base": base}
 
 
 def _warm(base: str) -> None:

@@ -4,55 +4,22 @@ rdflib, curl."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-NORMGRAPH = shutil.which("normgraph", path=str(Path(sys.executable).parent)) or "normgraph"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from ..conftest import NORMGRAPH, served
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    root = tmp_path_factory.mktemp("served")
-    env = {**os.environ, "NORMGRAPH_RELEASE_DIR": str(root), "NORMGRAPH_QUERY_TIMEOUT": "2"}
-    subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
-    process = subprocess.Popen(
-        [NORMGRAPH, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "readyz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("server did not become ready: " + process.stderr.read().decode()[-2000:])
-    yield {"base": base, "root": root, "env": env}
-    process.terminate()
-    process.wait(timeout=30)
+    with served(tmp_path_factory.mktemp("served"), QUERY_TIMEOUT="2") as server:
+        yield server
 
 
 def _wrapper(server, query, fmt):
