@@ -20,7 +20,7 @@ from kg.iris import Iris
 from kg.release import Release
 from search_api.search import dense, facets, fuse
 from search_api.search.encoder import Encoder
-from search_api.search.filters import Filters, keep
+from search_api.search.filters import Filters, matcher
 from search_api.search.index import DENSE, INFO, LEXICAL, SEARCH_DIR, UNITS
 from search_api.search.labels import Labels
 from search_api.search.lexical import LexicalIndex, required_phrases
@@ -159,12 +159,9 @@ class Searcher:
         for iri in pins:
             candidates.setdefault(self.rows[iri], fuse.Scored(self.rows[iri])).pinned = True
         self._boost(candidates, concepts)
+        kept = matcher(request.filters, self.labels)
         ranked = sorted(
-            (
-                c
-                for c in candidates.values()
-                if keep(self.units[c.row], request.filters, self.labels)
-            ),
+            (c for c in candidates.values() if kept(self.units[c.row])),
             key=lambda c: (-c.score, self.units[c.row].iri),
         )
         start = (request.page - 1) * request.size
@@ -174,7 +171,7 @@ class Searcher:
             total=len(ranked),
             page=request.page,
             size=request.size,
-            hits=[self._hit(c, request) for c in page],
+            hits=self._hits(page, request),
             facets=self._facets(candidates, request),
             matched_concepts=[self._ref(i, request.lang) for i in concepts],
             pinned=pins,
@@ -191,7 +188,8 @@ class Searcher:
         out = {}
         for name, own in facets.OWN_FILTER.items():
             relaxed = replace(request.filters, **{own: ()})
-            units = [self.units[r] for r in candidates if keep(self.units[r], relaxed, self.labels)]
+            kept = matcher(relaxed, self.labels)
+            units = [self.units[r] for r in candidates if kept(self.units[r])]
             found = facets.count_one(name, units, self.labels, request.lang)
             out[name] = [v.__dict__ for v in found]
         return out
@@ -236,9 +234,13 @@ class Searcher:
     def _ref(self, iri: str, lang: str) -> dict[str, str]:
         return {"iri": iri, "label": self.labels.name(iri, lang)}
 
-    def _hit(self, c: fuse.Scored, request: SearchRequest) -> Hit:
+    def _hits(self, page: list[fuse.Scored], request: SearchRequest) -> list[Hit]:
+        matched = [c.row for c in page if c.lexical_rank]
+        snippets = self.lexical.snippets(request.q, matched)
+        return [self._hit(c, request, snippets.get(c.row, "")) for c in page]
+
+    def _hit(self, c: fuse.Scored, request: SearchRequest, snippet: str) -> Hit:
         unit = self.units[c.row]
-        snippet = self.lexical.snippet(request.q, c.row) if c.lexical_rank else ""
         if not snippet:
             text = unit.text if len(unit.text) <= SNIPPET_CHARS else unit.text[:SNIPPET_CHARS] + "…"
             snippet = html.escape(text)

@@ -1,10 +1,10 @@
-"""Search filters, each declared once: its parameter, what values it takes, how
-it tests a unit, and how it reads in a sentence."""
+"""Search filters, each declared once: the field of the request it reads and how it
+tests a unit; :func:`matcher` prepares them once per search."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from search_api.search.labels import Labels
 from search_api.search.units import Unit
@@ -30,51 +30,35 @@ class Filters:
 
 @dataclass(frozen=True)
 class Filter:
-    param: str
-    describe: str
-    test: Callable[[Unit, Filters, Labels], bool]
-    active: Callable[[Filters], bool] = field(default=lambda f: True)
+    field: str  # the field of Filters it reads; unset (empty or None), it keeps everything
+    test: Callable[[Unit, Filters], bool]
 
 
 def _any_of(values: tuple[str, ...], have: list[str]) -> bool:
-    return not values or bool(set(values) & set(have))
-
-
-def _concepts(wanted: tuple[str, ...], have: list[str], labels: Labels) -> bool:
-    """A theme or group includes its narrower concepts."""
-    if not wanted:
-        return True
-    expanded = set().union(*(labels.with_narrower(w) for w in wanted))
-    return bool(expanded & set(have))
+    return bool(set(values) & set(have))
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("type", "of type {}", lambda u, f, _: not f.kinds or u.kind in f.kinds),
-    Filter(
-        "instrument",
-        "in {}",
-        lambda u, f, _: (
-            not f.instruments or u.instrument in f.instruments or u.iri in f.instruments
-        ),
-    ),
-    Filter("theme", "about {}", lambda u, f, lab: _concepts(f.themes, u.themes, lab)),
-    Filter("group", "concerning {}", lambda u, f, lab: _concepts(f.groups, u.groups, lab)),
-    Filter("country", "in country {}", lambda u, f, _: _any_of(f.countries, u.countries)),
-    Filter("body", "by body {}", lambda u, f, _: _any_of(f.bodies, u.bodies)),
-    Filter("year", "in {}", lambda u, f, _: not f.years or u.year in f.years),
-    Filter(
-        "year_from",
-        "from {}",
-        lambda u, f, _: f.year_from is None or (u.year is not None and u.year >= f.year_from),
-    ),
-    Filter(
-        "year_to",
-        "up to {}",
-        lambda u, f, _: f.year_to is None or (u.year is not None and u.year <= f.year_to),
-    ),
-    Filter("binding", "binding: {}", lambda u, f, _: f.binding is None or u.binding == f.binding),
+    Filter("kinds", lambda u, f: u.kind in f.kinds),
+    Filter("instruments", lambda u, f: u.instrument in f.instruments or u.iri in f.instruments),
+    Filter("themes", lambda u, f: _any_of(f.themes, u.themes)),
+    Filter("groups", lambda u, f: _any_of(f.groups, u.groups)),
+    Filter("countries", lambda u, f: _any_of(f.countries, u.countries)),
+    Filter("bodies", lambda u, f: _any_of(f.bodies, u.bodies)),
+    Filter("years", lambda u, f: u.year in f.years),
+    Filter("year_from", lambda u, f: u.year is not None and u.year >= f.year_from),
+    Filter("year_to", lambda u, f: u.year is not None and u.year <= f.year_to),
+    Filter("binding", lambda u, f: u.binding == f.binding),
 )
 
 
-def keep(unit: Unit, filters: Filters, labels: Labels) -> bool:
-    return all(f.test(unit, filters, labels) for f in FILTERS)
+def matcher(filters: Filters, labels: Labels) -> Callable[[Unit], bool]:
+    """The test of ``filters``, prepared once per search: a theme or group includes its
+    narrower concepts, and only the filters the request sets are checked."""
+    wide = replace(
+        filters,
+        themes=tuple(set().union(*(labels.with_narrower(t) for t in filters.themes))),
+        groups=tuple(set().union(*(labels.with_narrower(g) for g in filters.groups))),
+    )
+    tests = [f.test for f in FILTERS if getattr(wide, f.field) not in ((), None)]
+    return lambda unit: all(test(unit, wide) for test in tests)

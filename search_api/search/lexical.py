@@ -87,16 +87,19 @@ class LexicalIndex:
         hits = searcher.search(query, k).hits
         return [LexicalHit(int(searcher.doc(addr)["row"][0]), float(score)) for score, addr in hits]
 
-    def snippet(self, text: str, row: int) -> str:
-        """HTML with the matched words in <b>, from the unit's own text."""
+    def snippets(self, text: str, rows: list[int]) -> dict[int, str]:
+        """For each row, HTML of its own text with the matched words in <b> ("" if none)."""
         q = query_string(text)
-        if not q:
-            return ""
+        if not q or not rows:
+            return {}
         searcher = self.index.searcher()
         query = self.index.parse_query(q, ["text"])
+        # one generator for the page: it reads the query terms' statistics once
         generator = tantivy.SnippetGenerator.create(searcher, query, self.schema, "text")
         generator.set_max_num_chars(240)
-        found = searcher.search(self.index.parse_query(f"row:{row}", ["text"]), 1).hits
-        if not found:
-            return ""
-        return generator.snippet_from_doc(searcher.doc(found[0][1])).to_html()
+        out = {}
+        for row in rows:
+            found = searcher.search(self.index.parse_query(f"row:{row}", ["text"]), 1).hits
+            if found:
+                out[row] = generator.snippet_from_doc(searcher.doc(found[0][1])).to_html()
+        return out
