@@ -58,6 +58,9 @@ SELECT ?u ?instrument ?date ?binding ?body WHERE {
   OPTIONAL { ?instrument ng:legallyBinding ?binding }
   OPTIONAL { ?instrument ng:adoptedBy|ng:monitoredBy ?body }
 }"""
+# a passage is tagged with the countries it names (a practice with those it takes place in)
+_NAMED_COUNTRIES = """
+SELECT ?u ?country WHERE { ?u ng:mentions ?country . ?country a ng:Country }"""
 _YEARS = """
 SELECT ?u ?year WHERE {
   { ?u ng:startYear ?year }
@@ -138,6 +141,10 @@ def _add_context(store: Store, ns: dict[str, str], units: dict[str, Unit]) -> No
             unit.binding = row["binding"].value == "true"
         if row["body"] is not None and row["body"].value not in unit.bodies:
             unit.bodies.append(row["body"].value)
+    for row in store.query(_NAMED_COUNTRIES, prefixes=ns, use_default_graph_as_union=True):
+        unit = units.get(row["u"].value)
+        if unit is not None and row["country"].value not in unit.countries:
+            unit.countries = sorted([*unit.countries, row["country"].value])
     for row in store.query(_YEARS, prefixes=ns, use_default_graph_as_union=True):
         unit = units.get(row["u"].value)
         if unit is not None and row["year"] is not None:
