@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,7 @@ class _Ctx:
     path: Path
     source: SourceGraph
     seen: dict[str, tuple[str, int]]
+    described: set[str] = field(default_factory=set)  # countries this file has described
 
     def fail(self, line: int | None, message: str) -> CorpusError:
         return CorpusError(self.path, line, message)
@@ -217,7 +218,10 @@ def _country(ctx: _Ctx, value: Any, line: int) -> list[Any]:
     found = countries.find(value) if isinstance(value, str) else None
     if found is None:
         raise ctx.fail(line, f"{value!r} is not an ISO 3166-1 country name or alpha-3 code")
-    return [countries.describe(ctx.add, ctx.iris, found.alpha_3)]
+    if found.alpha_3 not in ctx.described:  # one description per file, however many practices
+        ctx.described.add(found.alpha_3)
+        countries.describe(ctx.add, ctx.iris, found.alpha_3)
+    return [ctx.iris.country(found.alpha_3)]
 
 
 def _target(ctx: _Ctx, value: Any, line: int) -> list[Any]:

@@ -35,7 +35,7 @@ class Filter:
 
 
 def _any_of(values: tuple[str, ...], have: list[str]) -> bool:
-    return bool(set(values) & set(have))
+    return any(v in values for v in have)
 
 
 FILTERS: tuple[Filter, ...] = (
