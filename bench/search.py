@@ -3,6 +3,9 @@
     .venv/bin/python bench/search.py passages [--count 100000]
         generated passages embedded with the real model: embedding throughput,
         index build time (dense + lexical), p50/p99 of hybrid search in-process, memory
+    .venv/bin/python bench/search.py corpus [--qrels bench/qrels.tsv] [--rounds 5]
+        the current release (NORMGRAPH_RELEASE_DIR): p50/p99 of the default search,
+        in-process, over the judged queries' texts (the query embedding included)
     .venv/bin/python bench/search.py ann [--count 1000000]
         synthetic clustered vectors, to isolate the approximate index: recall@10
         against exact search, p50/p99 latency, resident memory of the index
@@ -13,6 +16,7 @@ Figures are printed; the README records them.
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import resource
 import statistics
@@ -109,6 +113,33 @@ def bench_passages(count: int, cache: Path | None = None) -> None:
     print(f"peak RSS of the process: {_rss_mib():.0f} MiB")
 
 
+def bench_corpus(qrels: Path, rounds: int) -> None:
+    from kg.config import Settings
+    from kg.release import Releases
+    from kg.store import open_read_only
+    from search_api.search.encoder import Encoder
+    from search_api.search.engine import Searcher, SearchRequest
+
+    release = Releases(Settings.load().release_dir).current()
+    searcher = Searcher.from_release(release, open_read_only(release), Encoder())
+    # the query and language columns alone, so that an older checkout can run this too
+    lines = [line for line in qrels.read_text().splitlines() if not line.startswith("#")]
+    queries = sorted({(row["query"], row["lang"]) for row in csv.DictReader(lines, delimiter="\t")})
+    for q, lang in queries:  # warm up: each language's tagger is built on first use
+        searcher.search(SearchRequest(q=q, lang=lang))
+    times = []
+    for _ in range(rounds):
+        for q, lang in queries:
+            started = time.perf_counter()
+            searcher.search(SearchRequest(q=q, lang=lang))
+            times.append((time.perf_counter() - started) * 1000)
+    quantiles = statistics.quantiles(times, n=100)
+    print(
+        f"default search on release {release.id} ({len(searcher.units)} units): "
+        f"p50 {quantiles[49]:.1f} ms, p99 {quantiles[98]:.1f} ms over {len(times)} searches"
+    )
+
+
 def _clustered(count: int, dim: int, rng: np.random.Generator, centres: np.ndarray) -> np.ndarray:
     labels = rng.integers(0, len(centres), count)
     # noise of norm ~0.6 around topic centres: neighbours exist, as in real embeddings
@@ -160,12 +191,17 @@ def main() -> None:
         help="a .npy file: the embeddings are read from it when it exists, else written to it "
         "(re-measures search without the 40-minute embedding)",
     )
+    corpus = sub.add_parser("corpus", help="the current release, the judged queries")
+    corpus.add_argument("--qrels", type=Path, default=Path(__file__).parent / "qrels.tsv")
+    corpus.add_argument("--rounds", type=int, default=5)
     ann = sub.add_parser("ann", help="synthetic vectors, the approximate index")
     ann.add_argument("--count", type=int, default=1_000_000)
     args = parser.parse_args()
     faiss.omp_set_num_threads(2)
     if args.what == "passages":
         bench_passages(args.count, args.vectors)
+    elif args.what == "corpus":
+        bench_corpus(args.qrels, args.rounds)
     else:
         bench_ann(args.count)
 

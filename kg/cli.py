@@ -143,12 +143,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from search_api.search.evaluate import evaluate, format_table, read_qrels
+    from search_api.search.evaluate import evaluate, format_report, read_qrels
 
     judged = read_qrels(Path(args.qrels))
     searcher = _searcher(_settings(args))
     print(f"{len(judged)} judged queries, release {searcher.release.id}, fusion {args.fusion}")
-    print(format_table(evaluate(searcher, judged, args.fusion)))
+    print(format_report(evaluate(searcher, judged, fusion=args.fusion)))
     return 0
 
 
@@ -380,7 +380,7 @@ def _parser() -> argparse.ArgumentParser:
         "--type",
         action="append",
         metavar="TYPE",
-        choices=["provision", "instrument", "practice", "concept", "commitment", "passage"],
+        choices=["provision", "instrument", "practice", "concept", "commitment", "passage", "body"],
         help="only units of this type (repeatable)",
     )
     search.add_argument(
@@ -390,14 +390,24 @@ def _parser() -> argparse.ArgumentParser:
         "--group", action="append", metavar="ID", help="group id or IRI (repeatable)"
     )
     search.add_argument("--k", type=_positive, default=10, help="how many results (default 10)")
-    search.add_argument("--lang", default="en", help="label language (default en)")
+    search.add_argument(
+        "--lang",
+        choices=["en", "fr", "es", "ar", "ru", "zh"],
+        help="the query's language, also that of labels (default: detected from the query)",
+    )
     search.add_argument("--mode", default="hybrid", choices=["hybrid", "lexical", "dense"])
     search.add_argument("--json", action="store_true", help="the full results as JSON")
 
     evaluation = add(
-        "eval", cmd_eval, "Score search on judged queries (nDCG@10, Recall, MRR).", [release_dir]
+        "eval",
+        cmd_eval,
+        "Score search on judged queries (nDCG@10, Recall, MRR) per half and kind of query, "
+        "for every mode and a plain peer (cosine over the unit texts).",
+        [release_dir],
     )
-    evaluation.add_argument("qrels", help="TSV with header query, lang, iri, grade")
+    evaluation.add_argument(
+        "qrels", help="TSV with header query, lang, kind, source, iri, grade (bench/qrels.tsv)"
+    )
     evaluation.add_argument("--fusion", default="weighted", choices=["rrf", "weighted"])
 
     keep = argparse.ArgumentParser(add_help=False)

@@ -192,7 +192,10 @@ def spec() -> dict:
                 ],
             ),
             "/api/search": _doc(
-                "hybrid search: dense + BM25, concept-aware, with filters and facets",
+                "hybrid search: dense + BM25, concept-aware, with filters and facets. The hits "
+                "are documents (provisions, instruments, practices, commitments, passages) "
+                "unless `type` asks for others; the themes, groups, bodies and countries the "
+                "question names or evokes come apart, in `entities`",
                 {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}},
                 [
                     _query(
@@ -215,7 +218,11 @@ def spec() -> dict:
                     ),
                     _query("page", "page number", _int(api.PAGES)),
                     _query("size", "hits per page", _int(api.SIZES)),
-                    _LANG,
+                    _query(
+                        "lang",
+                        "the question's language, also that of labels (default: detected)",
+                        _enum(api.LANGS),
+                    ),
                     _query("mode", "retrieval", _enum(api.MODES)),
                     _query("fusion", "fusion of the two rankings", _enum(METHODS)),
                 ],
@@ -260,8 +267,29 @@ def spec() -> dict:
                         "page": {"type": "integer"},
                         "size": {"type": "integer"},
                         "facets": {"type": "object"},
+                        "entities": {
+                            "type": "array",
+                            "description": "themes, groups, bodies and countries the question "
+                            "names (named: true) or evokes, most relevant first",
+                            "items": {
+                                "type": "object",
+                                "required": ["iri", "kind", "label", "named", "page", "within"],
+                                "properties": {
+                                    "iri": {"type": "string", "format": "uri"},
+                                    "kind": _enum(("theme", "group", "body", "country")),
+                                    "label": _STRING,
+                                    "named": {"type": "boolean"},
+                                    "page": {"type": ["string", "null"]},
+                                    "within": {
+                                        "type": "string",
+                                        "description": "this search narrowed to the entity",
+                                    },
+                                },
+                            },
+                        },
                         "matched_concepts": {"type": "array"},
                         "pinned": {"type": "array"},
+                        "lang": {"type": "string", "description": "the question's language"},
                         "mode": _STRING,
                         "fusion": _STRING,
                         "release": _STRING,

@@ -27,9 +27,9 @@ MAX_QUERY = 1000
 MAX_TYPED = 200
 
 
-def _lang() -> str:
-    lang = single(request.args, "lang") or "en"
-    if lang not in LANGS:
+def _lang(default: str | None = "en") -> str | None:
+    lang = single(request.args, "lang") or default
+    if lang is not None and lang not in LANGS:
         raise ApiError(400, f"parameter 'lang' must be one of {', '.join(LANGS)}, got {lang!r}")
     return lang
 
@@ -133,7 +133,7 @@ def search_request(lang: str | None = None) -> SearchRequest:
         filters=_filters(),
         page=bounded_int(request.args, "page", 1, *PAGES),
         size=bounded_int(request.args, "size", 10, *SIZES),
-        lang=lang or _lang(),
+        lang=lang or _lang(default=None),  # None: the engine detects the question's language
         mode=_choice("mode", MODES, "hybrid"),
         fusion=_choice("fusion", tuple(METHODS), DEFAULT_FUSION),
     )
@@ -147,7 +147,18 @@ def search() -> Response:
     body = asdict(results)
     for hit in body["hits"]:
         hit["page"] = _page(live, hit["iri"])
+    for entity in body["entities"]:
+        entity["page"] = _page(live, entity["iri"])
+        entity["within"] = url_for("api.search", **within(request.args, entity))
     return jsonify(body)
+
+
+def within(args, entity: dict) -> dict[str, list[str]]:
+    """The query string of this search narrowed to ``entity``, from the first page."""
+    out = {k: args.getlist(k) for k in args if k != "page"}
+    chosen = out.get(entity["filter"], [])
+    out[entity["filter"]] = chosen if entity["value"] in chosen else [*chosen, entity["value"]]
+    return out
 
 
 @bp.get("/suggest")

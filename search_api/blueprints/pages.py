@@ -72,7 +72,8 @@ def search() -> Response:
     query = [(k, v) for k, v in request.args.items(multi=True) if k not in ("format", "lang")]
     results = None
     if (request.args.get("q") or "").strip():
-        results = live.searcher.search(search_request(language.code))
+        # a language chosen with lang= is the question's; otherwise the engine detects it
+        results = live.searcher.search(search_request(language.code if language.chosen else None))
     browse = [] if results else schemes(live.store, live.iris, language.code)
     view = search_page(results, query, live.iris, browse)
     if fmt == "json":

@@ -1,12 +1,14 @@
-"""The search engine: a query in, ranked units out, with facets and an account
-of every score. Dense and lexical retrieval are fused; the concept layer then
-boosts units tagged with the concepts the query names (expanded to their
-narrower concepts), and pins an instrument or provision the query cites."""
+"""The search engine: a query in, ranked documents out, with facets, a panel of the
+concepts and entities the query names or evokes, and an account of every score.
+Dense and lexical retrieval are fused with weights for the query's language
+(``rank``); the concept layer then boosts units tagged with the concepts the query
+names (expanded to their narrower concepts), and pins a provision it cites or an
+instrument that is all it names."""
 
 from __future__ import annotations
 
-import html
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -14,23 +16,23 @@ from typing import Any
 
 from pyoxigraph import Store
 
+from ingest import language
 from ingest.tagging import Mention, Taggers
 from kg.errors import NormgraphError
 from kg.iris import Iris
 from kg.release import Release
-from search_api.search import dense, facets, fuse
+from search_api.search import dense, facets, fuse, panel, rank, translate
 from search_api.search.encoder import Encoder
-from search_api.search.filters import Filters, matcher
+from search_api.search.filters import DOCUMENT_KINDS, Filters, matcher
 from search_api.search.index import DENSE, INFO, LEXICAL, SEARCH_DIR, UNITS
 from search_api.search.labels import Labels
 from search_api.search.lexical import LexicalIndex, required_phrases
+from search_api.search.snippets import Snippets
 from search_api.search.units import Unit, read_table
 
 CANDIDATES = 1000  # from each retriever, before filters
 DENSE_FLOOR = 0.25  # a dense neighbour below this cosine is not a result
-CONCEPT_BOOST = 0.3  # per matched concept a unit is tagged with (fused scores are ~0..1)
-DEFAULT_FUSION = "weighted"  # better on bench/qrels.tsv (README, "Search quality")
-SNIPPET_CHARS = 240
+DEFAULT_FUSION = "weighted"  # better on the tune half of bench/qrels.tsv (README)
 
 
 class SearchUnavailable(NormgraphError):
@@ -53,10 +55,11 @@ class SearchRequest:
     filters: Filters = field(default_factory=Filters)
     page: int = 1
     size: int = 10
-    lang: str = "en"
+    lang: str | None = None  # the query's language; None: guessed (ingest.language)
     mode: str = "hybrid"  # hybrid | lexical | dense
     fusion: str = DEFAULT_FUSION
     concepts: bool = True  # the concept layer (query tagging, expansion, boost, pins)
+    weights: rank.Weights | None = None  # None: rank.weights_for(the query's language)
 
 
 @dataclass
@@ -81,8 +84,10 @@ class SearchResults:
     size: int
     hits: list[Hit]
     facets: dict[str, list[dict[str, Any]]]
+    entities: list[panel.Entity]
     matched_concepts: list[dict[str, str]]
     pinned: list[str]
+    lang: str
     mode: str
     fusion: str
     release: str
@@ -99,10 +104,16 @@ class Searcher:
         encoder: Encoder,
         labels: Labels,
         tagger: QueryTagger | None,
+        vocabulary: language.Vocabulary | None = None,
+        overseers: dict[str, list[str]] | None = None,
     ) -> None:
         self.release, self.units, self.index, self.lexical = release, units, index, lexical
         self.encoder, self.labels, self.tagger = encoder, labels, tagger
+        self.vocabulary = vocabulary or {}
+        self.overseers = overseers or {}  # instrument -> the bodies it sets up or that monitor it
         self.rows = {u.iri: i for i, u in enumerate(units)}
+        self.snippets = Snippets()
+        self._specific: dict[str, float] = {}  # concept -> specificity, computed on first use
 
     @classmethod
     def from_release(
@@ -121,14 +132,17 @@ class Searcher:
                 f"dimensions) but this server loads {encoder.model_id} ({encoder.dimension}); "
                 "serve with the same NORMGRAPH_EMBEDDING_MODEL or rebuild the release"
             )
+        base = release.manifest.base_iri
         return cls(
             release,
             read_table(folder / UNITS),
             dense.load(folder / DENSE),
             LexicalIndex(folder / LEXICAL),
             encoder,
-            Labels.from_store(store, Iris(release.manifest.base_iri)),
-            tagger or query_tagger(store, release.manifest.base_iri),
+            Labels.from_store(store, Iris(base)),
+            tagger or query_tagger(store, base),
+            language.vocabulary(store),
+            panel.overseers(store, Iris(base)),
         )
 
     def known(self, facet: str) -> list[str]:
@@ -149,17 +163,17 @@ class Searcher:
     # ------------------------------------------------------------ the query
     def search(self, request: SearchRequest) -> SearchResults:
         started = time.perf_counter()
-        tag = self.tagger if request.concepts else None
-        mentions = tag(request.q, request.lang) if tag else []
+        lang = request.lang or language.guess(request.q, known=self.vocabulary)
+        weights = request.weights or rank.weights_for(lang)
+        mentions = self.tagger(request.q, lang) if self.tagger and request.concepts else []
         concepts = [m.iri for m in mentions if m.kind in ("theme", "group")]
-        pins = [
-            m.iri for m in mentions if m.kind in ("instrument", "provision") and m.iri in self.rows
-        ]
-        candidates = self._retrieve(request, concepts)
-        for iri in pins:
-            candidates.setdefault(self.rows[iri], fuse.Scored(self.rows[iri])).pinned = True
-        self._boost(candidates, concepts)
-        kept = matcher(request.filters, self.labels)
+        candidates = self._retrieve(request, mentions, lang, weights)
+        pins = self._pin(candidates, mentions, request.q)
+        self._boost(candidates, concepts, weights)
+        filters = request.filters
+        if not filters.kinds:  # the ranked list answers: documents; concepts go to the panel
+            filters = replace(filters, kinds=DOCUMENT_KINDS)
+        kept = matcher(filters, self.labels)
         ranked = sorted(
             (c for c in candidates.values() if kept(self.units[c.row])),
             key=lambda c: (-c.score, self.units[c.row].iri),
@@ -171,10 +185,12 @@ class Searcher:
             total=len(ranked),
             page=request.page,
             size=request.size,
-            hits=self._hits(page, request),
-            facets=self._facets(candidates, request),
-            matched_concepts=[self._ref(i, request.lang) for i in concepts],
+            hits=self._hits(page, request, lang),
+            facets=self._facets(candidates, filters, lang),
+            entities=panel.entities(self, mentions, candidates, lang),
+            matched_concepts=[self._ref(i, lang) for i in concepts],
             pinned=pins,
+            lang=lang,
             mode=request.mode,
             fusion=request.fusion,
             release=self.release.id,
@@ -182,15 +198,15 @@ class Searcher:
         )
 
     def _facets(
-        self, candidates: dict[int, fuse.Scored], request: SearchRequest
+        self, candidates: dict[int, fuse.Scored], filters: Filters, lang: str
     ) -> dict[str, list[dict[str, Any]]]:
         """Each facet counted over the units that pass every filter but its own."""
         out = {}
         for name, own in facets.OWN_FILTER.items():
-            relaxed = replace(request.filters, **{own: ()})
+            relaxed = replace(filters, **{own: ()})
             kept = matcher(relaxed, self.labels)
             units = [self.units[r] for r in candidates if kept(self.units[r])]
-            found = facets.count_one(name, units, self.labels, request.lang)
+            found = facets.count_one(name, units, self.labels, lang)
             out[name] = [v.__dict__ for v in found]
         return out
 
@@ -202,49 +218,100 @@ class Searcher:
                 out.append((self.labels.name(iri, "en"), 0.5))
         return out
 
-    def _retrieve(self, request: SearchRequest, concepts: list[str]) -> dict[int, fuse.Scored]:
+    def _retrieve(
+        self, request: SearchRequest, mentions: list[Mention], lang: str, weights: rank.Weights
+    ) -> dict[int, fuse.Scored]:
         lexical: list[tuple[int, float]] = []
         dense_hits: list[tuple[int, float]] = []
+        concepts = [m.iri for m in mentions if m.kind in ("theme", "group")]
+        english = self._english(request.q, mentions, lang) if weights.translate else request.q
         if request.mode in ("hybrid", "lexical"):
-            found = self.lexical.search(request.q, CANDIDATES, self._expansions(concepts))
+            # English words for the English text; the query's own still match its titles
+            words = request.q if lang == "en" else f"{request.q} {english}"
+            found = self.lexical.search(words, CANDIDATES, self._expansions(concepts))
             lexical = [(h.row, h.score) for h in found]
         if request.mode in ("hybrid", "dense"):
-            # the thesaurus bridges languages: the English names of named concepts join the query
-            bridge = [self.labels.name(c, "en") for c in concepts]
-            vector = self.encoder.encode([" ".join([request.q, *bridge])])[0]
+            vector = self._vector(request.q, english, weights.original)
             found = dense.search(self.index, vector, CANDIDATES)
             dense_hits = [(h.row, h.score) for h in found if h.score >= DENSE_FLOOR]
         candidates = fuse.merge(lexical, dense_hits)
         if required_phrases(request.q) and request.mode != "dense":
             # a quoted phrase must appear: dense neighbours without it are dropped
             candidates = {r: c for r, c in candidates.items() if c.lexical_rank is not None}
-        fuse.METHODS[request.fusion](candidates)
+        if request.fusion == "weighted":
+            fuse.weighted(candidates, weights.lexical)
+        else:
+            fuse.METHODS[request.fusion](candidates)
         return candidates
 
-    def _boost(self, candidates: dict[int, fuse.Scored], concepts: list[str]) -> None:
-        for concept in concepts:
+    def _english(self, q: str, mentions: list[Mention], lang: str) -> str:
+        """The query with the things it names (instruments, provisions, bodies, countries)
+        in the graph's English labels, and (French, Spanish) its other words through the
+        glossary, which renders "langue maternelle" closer than its theme's label would."""
+        named = [
+            (m.surface, self.labels.name(m.iri, "en"))
+            for m in mentions
+            if m.kind not in ("theme", "group")
+        ]
+        return translate.to_english(q, lang, named)
+
+    def _vector(self, q: str, english: str, original: float) -> Any:
+        """The query's embedding, blended with its English version's where that differs
+        (``original``: the share of the query's own words: names, cognates)."""
+        if english == q:
+            return self.encoder.encode([q])[0]
+        own, translated = self.encoder.encode([q, english])
+        blend = original * own + (1 - original) * translated
+        return blend / float((blend**2).sum() ** 0.5)
+
+    def _pin(
+        self, candidates: dict[int, fuse.Scored], mentions: list[Mention], q: str
+    ) -> list[str]:
+        """Pin a cited provision; pin an instrument only when naming it is the whole query."""
+        cited = [
+            m for m in mentions if m.kind in ("instrument", "provision") and m.iri in self.rows
+        ]
+        bare = rank.covers([m.surface for m in cited], q)
+        pins = [m.iri for m in cited if m.kind == "provision" or bare]
+        for iri in pins:
+            candidates.setdefault(self.rows[iri], fuse.Scored(self.rows[iri])).pinned = True
+        return pins
+
+    def _boost(
+        self, candidates: dict[int, fuse.Scored], concepts: list[str], weights: rank.Weights
+    ) -> None:
+        for concept in set(concepts):
             family = self.labels.with_narrower(concept)
+            boost = weights.concept * self._specificity(concept)
             for c in candidates.values():
                 unit = self.units[c.row]
                 if family & {*unit.themes, *unit.groups, unit.iri}:
-                    c.concept += CONCEPT_BOOST
+                    c.concept += boost
                     c.matched.append(concept)
+
+    def _specificity(self, concept: str) -> float:
+        """1 for a concept that tags one unit, falling to 0 for one that tags them all
+        (its inverse document frequency over the units, scaled to 0..1): a concept that
+        half the corpus is tagged with says little about which unit answers."""
+        if concept not in self._specific:
+            family = self.labels.with_narrower(concept)
+            tagged = sum(1 for u in self.units if family & {*u.themes, *u.groups, u.iri})
+            n = len(self.units)
+            self._specific[concept] = math.log(n / max(tagged, 1)) / math.log(n) if n > 1 else 1.0
+        return self._specific[concept]
 
     # ------------------------------------------------------------ presenting a hit
     def _ref(self, iri: str, lang: str) -> dict[str, str]:
         return {"iri": iri, "label": self.labels.name(iri, lang)}
 
-    def _hits(self, page: list[fuse.Scored], request: SearchRequest) -> list[Hit]:
-        matched = [c.row for c in page if c.lexical_rank]
-        snippets = self.lexical.snippets(request.q, matched)
-        return [self._hit(c, request, snippets.get(c.row, "")) for c in page]
+    def _hits(self, page: list[fuse.Scored], request: SearchRequest, lang: str) -> list[Hit]:
+        return [self._hit(c, lang, request.q) for c in page]
 
-    def _hit(self, c: fuse.Scored, request: SearchRequest, snippet: str) -> Hit:
+    def _hit(self, c: fuse.Scored, lang: str, q: str) -> Hit:
         unit = self.units[c.row]
-        if not snippet:
-            text = unit.text if len(unit.text) <= SNIPPET_CHARS else unit.text[:SNIPPET_CHARS] + "…"
-            snippet = html.escape(text)
-        lang = request.lang
+        # no wording of its own (an instrument known by its titles): its other names
+        names = [t for t in unit.text.split(" \n") if t.strip() and t != unit.label]
+        snippet = self.snippets(q, unit.wording, fallback=" · ".join(names))
         return Hit(
             iri=unit.iri,
             kind=unit.kind,

@@ -9,7 +9,18 @@ from dataclasses import dataclass, replace
 from search_api.search.labels import Labels
 from search_api.search.units import Unit
 
-UNIT_KINDS = ("provision", "instrument", "practice", "concept", "commitment", "passage")
+UNIT_KINDS = (
+    "provision",
+    "instrument",
+    "practice",
+    "concept",
+    "commitment",
+    "passage",
+    "body",
+)
+# what answers a question, and so makes up the ranked list unless a request asks for a type;
+# concepts and bodies go to the panel of entities (search_api.search.panel)
+DOCUMENT_KINDS = ("provision", "instrument", "practice", "commitment", "passage")
 
 
 @dataclass(frozen=True)

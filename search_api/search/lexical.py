@@ -1,5 +1,5 @@
-"""Lexical retrieval: BM25 over a persistent tantivy index with English stemming,
-phrase queries and highlighted snippets. A quoted phrase in the query is matched
+"""Lexical retrieval: BM25 over a persistent tantivy index with English stemming
+and phrase queries. A quoted phrase in the query is matched
 as a phrase; other words are matched one by one (any of them, scored by BM25);
 concept expansions join as boosted phrases."""
 
@@ -86,20 +86,3 @@ class LexicalIndex:
             query = tantivy.Query.boolean_query(clauses)
         hits = searcher.search(query, k).hits
         return [LexicalHit(int(searcher.doc(addr)["row"][0]), float(score)) for score, addr in hits]
-
-    def snippets(self, text: str, rows: list[int]) -> dict[int, str]:
-        """For each row, HTML of its own text with the matched words in <b> ("" if none)."""
-        q = query_string(text)
-        if not q or not rows:
-            return {}
-        searcher = self.index.searcher()
-        query = self.index.parse_query(q, ["text"])
-        # one generator for the page: it reads the query terms' statistics once
-        generator = tantivy.SnippetGenerator.create(searcher, query, self.schema, "text")
-        generator.set_max_num_chars(240)
-        out = {}
-        for row in rows:
-            found = searcher.search(self.index.parse_query(f"row:{row}", ["text"]), 1).hits
-            if found:
-                out[row] = generator.snippet_from_doc(searcher.doc(found[0][1])).to_html()
-        return out

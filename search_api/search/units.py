@@ -26,6 +26,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("Passage", "passage"),
     ("Theme", "concept"),
     ("RightsHolderGroup", "concept"),
+    ("Body", "body"),
 )
 # literal properties that make up a unit's searchable text, in this order
 TEXT = (
@@ -42,6 +43,8 @@ TEXT = (
     "ng:officialText",
     "ng:text",
 )
+# of those, the unit's own wording (what a snippet quotes), after its names and labels
+WORDING = TEXT[TEXT.index("dcterms:abstract") :]
 TAGS = {"themes": "ng:addressesTheme", "groups": "ng:concernsGroup", "countries": "ng:inCountry"}
 
 _UNITS = """
@@ -81,6 +84,7 @@ class Unit:
     groups: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     bodies: list[str] = field(default_factory=list)
+    wording: str = ""  # the summary, description or official text, without the labels
 
     @property
     def text_hash(self) -> str:
@@ -89,6 +93,12 @@ class Unit:
 
 def _english_first(values: list[Literal]) -> list[str]:
     return [v.value for v in sorted(values, key=lambda v: getattr(v, "language", "") != "en")]
+
+
+def _one_language(values: list[Literal]) -> list[str]:
+    """The English (or untagged) values, else all: one wording, not its translations."""
+    english = [v.value for v in values if getattr(v, "language", None) in (None, "", "en")]
+    return english or [v.value for v in values]
 
 
 def collect(store: Store, iris: Iris) -> list[Unit]:
@@ -119,6 +129,8 @@ def collect(store: Store, iris: Iris) -> list[Unit]:
         texts = [t for curie in TEXT for t in _english_first(props[expanded[curie]])]
         label = (texts or [iris.local(u)])[0]
         unit = Unit(u, kind_of[cls], label, " \n".join(dict.fromkeys(texts)))
+        own = [t for curie in WORDING for t in _one_language(props[expanded[curie]])]
+        unit.wording = " ".join(dict.fromkeys(own))
         for name, curie in TAGS.items():
             setattr(unit, name, sorted({o.value for o in props[expanded[curie]]}))
         if unit.kind == "concept":  # a theme or group is about itself (for filters and facets)

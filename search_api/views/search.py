@@ -96,6 +96,21 @@ class Hit:
 
 
 @dataclass
+class EntityCard:
+    """A theme, group, body or country in the panel above the results."""
+
+    label: str
+    kind: str  # theme | group | body | country
+    kind_label: str
+    path: str | None  # its page
+    named: bool  # the question names it (else it is evoked)
+    within: Query  # this search narrowed to it
+
+
+ENTITY_KINDS = {"theme": "Theme", "group": "Group", "body": "Body", "country": "Country"}
+
+
+@dataclass
 class Browse:
     """A concept scheme and its top concepts, to start from without a query."""
 
@@ -122,6 +137,7 @@ class SearchPage:
     hits: list[Hit] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
     matched: list[Tag] = field(default_factory=list)
+    entities: list[EntityCard] = field(default_factory=list)
     pages: list[PageLink] = field(default_factory=list)
     previous: Query | None = None
     next: Query | None = None
@@ -206,6 +222,24 @@ def _facets(results: SearchResults, query: Query) -> list[Facet]:
     return out
 
 
+def _entities(results: SearchResults, query: Query, iris: Iris) -> list[EntityCard]:
+    out = []
+    for e in results.entities:
+        param, value = e.filter, e.value
+        within = [(k, v) for k, v in query if k != "page" and (k, v) != (param, value)]
+        out.append(
+            EntityCard(
+                e.label,
+                e.kind,
+                ENTITY_KINDS.get(e.kind, e.kind),
+                iris.page_path(e.iri),
+                e.named,
+                [*within, (param, value)],
+            )
+        )
+    return out
+
+
 def _pages(
     results: SearchResults, query: Query
 ) -> tuple[list[PageLink], Query | None, Query | None]:
@@ -246,6 +280,7 @@ def search_page(
         matched=[
             Tag(m["label"], "concept", iris.page_path(m["iri"])) for m in results.matched_concepts
         ],
+        entities=_entities(results, query, iris),
         pages=pages,
         previous=previous,
         next=following,

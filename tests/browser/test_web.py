@@ -84,6 +84,30 @@ def test_follow_a_tag_to_a_concept_page(page, screenshot):
     screenshot(page, "concept")
 
 
+def test_the_panel_shows_the_body_a_question_is_about_and_searches_within_it(page, screenshot):
+    page.goto("/?q=which+committee+oversees+ICERD")
+    panel = page.get_by_role("complementary", name="In this question")
+    expect(panel).to_be_visible()
+    cerd = panel.locator(
+        ".entity", has_text="Committee on the Elimination of Racial Discrimination"
+    )
+    expect(cerd.locator(".badge")).to_have_text("Body")
+    screenshot(page, "search-panel")
+    page.evaluate("window.__sameDocument = true")
+    cerd.get_by_role("link", name="search within").click()
+    expect(page).to_have_url(re.compile(r"[?&]body=cerd"))
+    expect(
+        page.locator("#facet-body").get_by_label(re.compile(r"^Committee on the Elim"))
+    ).to_be_checked()
+    assert _count(page) > 0
+    cerd = page.get_by_role("complementary", name="In this question").locator(
+        ".entity", has_text="Committee on the Elimination of Racial Discrimination"
+    )
+    cerd.locator("a.entity-page").click()
+    expect(page).to_have_url(re.compile(r"/doc/body/cerd$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Committee on the Elimination")
+
+
 def test_run_an_example_in_the_sparql_editor_and_see_a_table(page, screenshot, axe_source):
     page.goto("/sparql")
     expect(page.locator(".CodeMirror")).to_be_visible()

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from kg.release import Releases
+from search_api.search.filters import DOCUMENT_KINDS
 from search_api.search.index import INFO, SEARCH_DIR
 
 UNMD = "https://w3id.org/normgraph/id/instrument/unmd-1992"
@@ -64,14 +65,21 @@ def test_modes_and_fusions(search_client):
 def test_filters_narrow_and_facets_count_the_whole_result_set(search_client):
     everything = _search(search_client, q="minorities", size=5)
     types = {f["value"]: f["count"] for f in everything["facets"]["type"]}
-    assert sum(types.values()) == everything["total"] > len(everything["hits"])
+    documents = {k: n for k, n in types.items() if k in DOCUMENT_KINDS}
+    assert sum(documents.values()) == everything["total"] > len(everything["hits"])
+    # concepts are not in the ranked list unless asked for, but the type facet offers them
+    concepts = _search(search_client, q="minorities", type="concept", size=50)
+    assert concepts["total"] == types["concept"] > 0
+    assert all(h["kind"] == "concept" for h in concepts["hits"])
     provisions = _search(search_client, q="minorities", type="provision", size=50)
     assert provisions["total"] == types["provision"]
     assert all(h["kind"] == "provision" for h in provisions["hits"])
 
 
 def test_a_theme_filter_includes_narrower_themes(search_client):
-    broad = _search(search_client, q="racial profiling", theme="law-enforcement", size=50)
+    broad = _search(
+        search_client, q="racial profiling", theme="law-enforcement", type="concept", size=50
+    )
     iris = {h["iri"] for h in broad["hits"]}
     assert "https://w3id.org/normgraph/id/theme/racial-profiling" in iris  # narrower of the filter
     theme = "https://w3id.org/normgraph/id/theme/law-enforcement"
@@ -234,3 +242,51 @@ def test_a_spanish_query_names_a_theme(search_client):
         if any(t["iri"].endswith("/hate-speech") for t in h["tags"]["themes"])
     ]
     assert len(tagged) >= 3
+
+
+def test_the_ranked_list_holds_documents_and_the_panel_the_concepts(search_client):
+    result = _search(search_client, q="police ethnic profiling", size=20)
+    assert {h["kind"] for h in result["hits"]} <= set(DOCUMENT_KINDS)
+    panel = {e["iri"]: e for e in result["entities"]}
+    profiling = panel["https://w3id.org/normgraph/id/theme/racial-profiling"]
+    assert profiling["kind"] == "theme" and profiling["page"] == "/doc/theme/racial-profiling"
+    within = search_client.get(profiling["within"]).json
+    assert within["total"] > 0
+    assert all(
+        "https://w3id.org/normgraph/id/theme/racial-profiling"
+        in {t["iri"] for t in h["tags"]["themes"]}
+        for h in within["hits"]
+    )
+    asked = _search(search_client, q="police ethnic profiling", type="concept")
+    assert asked["hits"] and {h["kind"] for h in asked["hits"]} == {"concept"}
+
+
+def test_a_question_about_who_oversees_a_treaty_shows_the_body_and_its_articles(search_client):
+    result = _search(search_client, q="which committee oversees ICERD")
+    bodies = [e for e in result["entities"] if e["kind"] == "body"]
+    assert "https://w3id.org/normgraph/id/body/cerd" in {e["iri"] for e in bodies}
+    cerd = next(e for e in bodies if e["iri"].endswith("/cerd"))
+    assert cerd["page"] == "/doc/body/cerd" and "body=cerd" in cerd["within"]
+    top = [h["iri"] for h in result["hits"][:10]]
+    assert "https://w3id.org/normgraph/id/instrument/icerd/art/8" in top
+
+
+def test_a_question_evokes_entities_it_does_not_name(search_client):
+    result = _search(search_client, q="who counts as a minority")
+    assert any(not e["named"] for e in result["entities"])
+
+
+def test_the_language_is_detected_unless_given(search_client):
+    assert _search(search_client, q="discours de haine raciale")["lang"] == "fr"
+    assert _search(search_client, q="discurso de odio")["lang"] == "es"
+    assert _search(search_client, q="hate speech")["lang"] == "en"
+    assert _search(search_client, q="discurso de odio", lang="en")["lang"] == "en"
+
+
+def test_a_snippet_is_a_sentence_of_the_wording_not_the_title(search_client):
+    result = _search(search_client, q="individual complaints to CERD", size=10)
+    for hit in result["hits"]:
+        plain = hit["snippet"].replace("<b>", "").replace("</b>", "")
+        assert not plain.startswith(hit["label"]), hit["iri"]
+    art14 = next(h for h in result["hits"] if h["iri"].endswith("/icerd/art/14"))
+    assert "<b>" in art14["snippet"]

@@ -1,0 +1,62 @@
+"""Snippets: the sentence of a unit's own wording (its summary, description or
+official text) that matches most of the query's words, with those words in <b>;
+the wording's first sentence when none matches. Never the title again, nor a run
+of alternative labels: those are in the hit's label and tags already."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import tantivy
+
+SNIPPET_CHARS = 240
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[\"'(\[A-Z0-9])")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class Snippets:
+    """Words compared as the lexical index compares them: lower-cased English stems."""
+
+    def __init__(self) -> None:
+        simple = tantivy.Tokenizer.simple()
+        self._stem = (
+            tantivy.TextAnalyzerBuilder(simple)
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.stemmer("english"))
+            .build()
+        )
+        self._terms = (
+            tantivy.TextAnalyzerBuilder(simple)
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.stopword("english"))
+            .filter(tantivy.Filter.stemmer("english"))
+            .build()
+        )
+
+    def __call__(self, query: str, wording: str, fallback: str = "") -> str:
+        """HTML: the best sentence of ``wording`` (else of ``fallback``), words marked."""
+        sentences = [s for s in _SENTENCE.split(wording or fallback) if s.strip()]
+        if not sentences:
+            return ""
+        terms = set(self._terms.analyze(query))
+        matched = [len(terms & set(self._stem.analyze(s))) for s in sentences]
+        best = max(range(len(sentences)), key=lambda i: (matched[i], -i))  # earliest of the best
+        return self._mark(_cut(sentences[best]), terms)
+
+    def _mark(self, text: str, terms: set[str]) -> str:
+        out, at = [], 0
+        for match in _WORD.finditer(text):
+            out.append(html.escape(text[at : match.start()]))
+            word = html.escape(match.group())
+            hit = set(self._stem.analyze(match.group())) & terms
+            out.append(f"<b>{word}</b>" if hit else word)
+            at = match.end()
+        out.append(html.escape(text[at:]))
+        return "".join(out)
+
+
+def _cut(text: str, limit: int = SNIPPET_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
