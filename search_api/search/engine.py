@@ -23,7 +23,7 @@ from kg.iris import Iris
 from kg.release import Release
 from search_api.search import dense, facets, fuse, panel, rank, translate
 from search_api.search.encoder import Encoder
-from search_api.search.filters import DOCUMENT_KINDS, Filters, matcher
+from search_api.search.filters import DOCUMENT_KINDS, Filters, failures, matcher
 from search_api.search.index import DENSE, INFO, LEXICAL, SEARCH_DIR, UNITS
 from search_api.search.labels import Labels
 from search_api.search.lexical import LexicalIndex, required_phrases
@@ -201,11 +201,11 @@ class Searcher:
         self, candidates: dict[int, fuse.Scored], filters: Filters, lang: str
     ) -> dict[str, list[dict[str, Any]]]:
         """Each facet counted over the units that pass every filter but its own."""
+        failed = failures(filters, self.labels)
+        checked = [(self.units[r], failed(self.units[r])) for r in candidates]
         out = {}
         for name, own in facets.OWN_FILTER.items():
-            relaxed = replace(filters, **{own: ()})
-            kept = matcher(relaxed, self.labels)
-            units = [self.units[r] for r in candidates if kept(self.units[r])]
+            units = [u for u, fails in checked if fails <= {own}]
             found = facets.count_one(name, units, self.labels, lang)
             out[name] = [v.__dict__ for v in found]
         return out
@@ -258,8 +258,8 @@ class Searcher:
     def _vector(self, q: str, english: str, original: float) -> Any:
         """The query's embedding, blended with its English version's where that differs
         (``original``: the share of the query's own words: names, cognates)."""
-        if english == q:
-            return self.encoder.encode([q])[0]
+        if english == q or original == 0:
+            return self.encoder.encode([english])[0]
         own, translated = self.encoder.encode([q, english])
         blend = original * own + (1 - original) * translated
         return blend / float((blend**2).sum() ** 0.5)

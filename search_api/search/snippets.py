@@ -11,6 +11,7 @@ import re
 import tantivy
 
 SNIPPET_CHARS = 240
+KNOWN_WORDS = 100_000  # stems remembered (a few MB); past that, words are stemmed each time
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[\"'(\[A-Z0-9])")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -26,6 +27,7 @@ class Snippets:
             .filter(tantivy.Filter.stemmer("english"))
             .build()
         )
+        self._known: dict[str, str] = {}
         self._terms = (
             tantivy.TextAnalyzerBuilder(simple)
             .filter(tantivy.Filter.lowercase())
@@ -40,17 +42,28 @@ class Snippets:
         if not sentences:
             return ""
         terms = set(self._terms.analyze(query))
-        matched = [len(terms & set(self._stem.analyze(s))) for s in sentences]
+        matched = [len(terms & self._stems(s)) for s in sentences]
         best = max(range(len(sentences)), key=lambda i: (matched[i], -i))  # earliest of the best
         return self._mark(_cut(sentences[best]), terms)
+
+    def _stems(self, text: str) -> set[str]:
+        return {self._word_stem(w) for w in _WORD.findall(text)}
+
+    def _word_stem(self, word: str) -> str:
+        """One word's stem, remembered: the same words come back in every snippet."""
+        stem = self._known.get(word)
+        if stem is None:
+            stem = "".join(self._stem.analyze(word))
+            if len(self._known) < KNOWN_WORDS:
+                self._known[word] = stem
+        return stem
 
     def _mark(self, text: str, terms: set[str]) -> str:
         out, at = [], 0
         for match in _WORD.finditer(text):
             out.append(html.escape(text[at : match.start()]))
             word = html.escape(match.group())
-            hit = set(self._stem.analyze(match.group())) & terms
-            out.append(f"<b>{word}</b>" if hit else word)
+            out.append(f"<b>{word}</b>" if self._word_stem(match.group()) in terms else word)
             at = match.end()
         out.append(html.escape(text[at:]))
         return "".join(out)
