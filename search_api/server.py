@@ -25,8 +25,10 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from kg.config import Settings
+from kg.errors import NormgraphError
 from search_api.app import create_app
 from search_api.runtime import lane_for
+from search_api.search.engine import SearchRequest
 
 HEAD_TIMEOUT = 15.0  # seconds a client may take to send a request head (and body)
 HEAD_LIMIT = 64 * 1024  # a head this long goes to a thread, whose parser refuses it
@@ -110,8 +112,14 @@ class BufferingWorker(ThreadWorker):
 
 
 def _warm(worker: Any) -> None:
-    """Start each worker's query processes before it takes requests."""
-    worker.wsgi.extensions["normgraph"].pool().warm()
+    """Start each worker's query processes, open its release and load its model before
+    it takes requests, so that no first search waits seconds for them."""
+    runtime = worker.wsgi.extensions["normgraph"]
+    runtime.pool().warm()
+    try:
+        runtime.live().searcher.search(SearchRequest(q="warm up"))
+    except NormgraphError as error:  # no release or no index yet: requests will say so
+        worker.log.warning("not warmed up: %s", error)
 
 
 class Server(BaseApplication):
