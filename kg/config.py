@@ -85,6 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
         "at once; its further queries wait like the others.",
     ),
     Setting(
+        "answer_cache",
+        "NORMGRAPH_ANSWER_CACHE",
+        "33554432",
+        "Bytes of rendered Linked Data documents and resource pages each web worker keeps for "
+        "the current release (default 32 MiB; 0 renders every request).",
+    ),
+    Setting(
         "embedding_model",
         "NORMGRAPH_EMBEDDING_MODEL",
         "sentence-transformers/all-MiniLM-L6-v2",
@@ -126,6 +133,7 @@ class Settings:
     query_workers: int = 2
     query_wait: float = 2.0
     queries_per_client: int = 1
+    answer_cache: int = 33_554_432
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     max_body: int = 1048576
     max_url: int = 8192
@@ -149,6 +157,7 @@ class Settings:
             query_workers=_number(values, "query_workers", int, minimum=1),
             query_wait=_number(values, "query_wait", float, minimum=0),
             queries_per_client=_number(values, "queries_per_client", int, minimum=1),
+            answer_cache=_number(values, "answer_cache", int, minimum=0),
             embedding_model=str(values["embedding_model"]),
             max_body=_number(values, "max_body", int, minimum=1024),
             max_url=_number(values, "max_url", int, minimum=256),

@@ -21,6 +21,7 @@ from kg.release import Release, Releases
 from kg.sparql_lane import Lane
 from kg.sparql_pool import QueryPool
 from kg.store import open_read_only
+from search_api.cache import AnswerCache
 from search_api.descriptions import graph_sizes
 from search_api.search.encoder import Encoder
 from search_api.search.engine import Searcher
@@ -30,10 +31,11 @@ from search_api.search.suggest import Suggester
 class Live:
     """One release as a worker sees it: immutable once opened."""
 
-    def __init__(self, release: Release, encoder: Encoder) -> None:
+    def __init__(self, release: Release, encoder: Encoder, cache_bytes: int = 0) -> None:
         self.release, self.encoder = release, encoder
         self.store: Store = open_read_only(release)
         self.iris = Iris(release.manifest.base_iri)
+        self.answers = AnswerCache(cache_bytes)  # dies with this release's handle
 
     @property
     def base(self) -> str:
@@ -72,7 +74,8 @@ class Runtime:
         with self._lock:
             if self._live is None or target != self._target:
                 # raises ReleaseNotFound; the encoder (a model) is shared by all releases
-                self._live = Live(self.releases.current(), self.encoder)
+                current = self.releases.current()
+                self._live = Live(current, self.encoder, self.settings.answer_cache)
                 self._target = target
             return self._live
 
