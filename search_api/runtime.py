@@ -62,8 +62,8 @@ class Runtime:
         self._target: str | None = None
         self._pools: dict[str, QueryPool] = {}
         self._lock = threading.Lock()
+        self._lane = lane
         self._own_lane = lane is None  # a lane of its own when no server hands one in
-        self.lane = lane or lane_for(settings, Path(tempfile.mkdtemp(prefix="normgraph-lane-")))
 
     def live(self) -> Live:
         """The current release, reopened if `current` moved since the last look."""
@@ -83,6 +83,15 @@ class Runtime:
     def encoder(self) -> Encoder:
         return Encoder(self.settings.embedding_model, threads=1)
 
+    @property
+    def lane(self) -> Lane:
+        """The server's SPARQL lane, or one of this app's own, made on first use."""
+        with self._lock:
+            if self._lane is None:
+                directory = Path(tempfile.mkdtemp(prefix="normgraph-lane-"))
+                self._lane = lane_for(self.settings, directory)
+            return self._lane
+
     def pool(self) -> QueryPool:
         """Processes for queries: as many as the lane has places, since one worker's
         threads may hold all of them."""
@@ -101,8 +110,8 @@ class Runtime:
     def close(self) -> None:
         for pool in self._pools.values():
             pool.close()
-        if self._own_lane:
-            shutil.rmtree(self.lane.directory, ignore_errors=True)
+        if self._own_lane and self._lane is not None:
+            shutil.rmtree(self._lane.directory, ignore_errors=True)
 
 
 def lane_for(settings: Settings, directory: Path, local: int = 64) -> Lane:
