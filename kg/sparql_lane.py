@@ -49,11 +49,13 @@ class Lane:
     wait: float
     local: int = 64
     _local: threading.BoundedSemaphore = field(init=False, repr=False)
+    _freed: threading.Condition = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self._local = threading.BoundedSemaphore(self.local)
+        self._freed = threading.Condition()  # wakes this worker's waiters at once
 
     @property
     def retry_after(self) -> int:
@@ -78,7 +80,7 @@ class Lane:
 
     @contextmanager
     def _place(self, paths: list[Path], deadline: float, whose: str) -> Iterator[None]:
-        fd = _take(paths, deadline)
+        fd = self._take(paths, deadline)
         if fd is None:
             raise LaneFull(
                 f"all {len(paths)} SPARQL place(s) {whose} are taken; try again", self.retry_after
@@ -87,6 +89,8 @@ class Lane:
             yield
         finally:
             os.close(fd)  # closing the descriptor drops the lock
+            with self._freed:
+                self._freed.notify_all()
 
     def _slot_files(self) -> list[Path]:
         return [self.directory / f"slot-{i}" for i in range(self.slots)]
@@ -96,23 +100,30 @@ class Lane:
         bucket = int.from_bytes(digest[:4], "big") % CLIENT_BUCKETS
         return [self.directory / f"client-{bucket}-{i}" for i in range(self.per_client)]
 
+    def _take(self, paths: list[Path], deadline: float) -> int | None:
+        """A locked descriptor on the first free file, looking again until ``deadline``:
+        at once when a place of this worker frees, else after a short pause (another
+        worker's place frees without telling)."""
+        pause = _POLL[0]
+        while (fd := _lock_any(paths)) is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            with self._freed:
+                self._freed.wait(min(pause, left))
+            pause = min(pause * 2, _POLL[1])
+        return fd
 
-def _take(paths: list[Path], deadline: float) -> int | None:
-    """A locked descriptor on the first free file, looking again until ``deadline``."""
-    pause = _POLL[0]
-    while True:
-        for path in paths:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # not inherited by children
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return fd
-            except BlockingIOError:
-                os.close(fd)
-            except BaseException:
-                os.close(fd)
-                raise
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        time.sleep(min(pause, left))
-        pause = min(pause * 2, _POLL[1])
+
+def _lock_any(paths: list[Path]) -> int | None:
+    for path in paths:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # not inherited by children
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            os.close(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+    return None
