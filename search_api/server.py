@@ -66,7 +66,7 @@ class BufferingWorker(ThreadWorker):
 
     def _await_request(self, conn: Any) -> None:
         conn.sock.setblocking(False)
-        conn.head = bytearray()
+        conn.head, conn.scanned, conn.needed = bytearray(), 0, None
         conn.timeout = time.monotonic() + HEAD_TIMEOUT  # murder_pending closes it then
         self.pending_conns.append(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read, conn))
@@ -79,7 +79,7 @@ class BufferingWorker(ThreadWorker):
         except OSError:
             chunk = b""
         conn.head += chunk
-        if chunk and not self._complete(conn.head):
+        if chunk and not self._complete(conn):
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
@@ -89,16 +89,24 @@ class BufferingWorker(ThreadWorker):
             return
         self._hand_over(conn)
 
-    def _complete(self, data: bytearray) -> bool:
-        """Is the head there (with the body it announces, unless it awaits 100 Continue)?"""
-        end = data.find(_END_OF_HEAD)
-        if end < 0:
-            return len(data) >= HEAD_LIMIT
-        head = bytes(data[:end])
+    def _complete(self, conn: Any) -> bool:
+        """Is the head there (with the body it announces)? Each byte is scanned once,
+        so a client that trickles its head byte by byte costs no more than a fast one."""
+        if conn.needed is None:
+            end = conn.head.find(_END_OF_HEAD, max(0, conn.scanned - len(_END_OF_HEAD)))
+            conn.scanned = len(conn.head)
+            if end < 0:
+                return len(conn.head) >= HEAD_LIMIT
+            conn.needed = self._needed(bytes(conn.head[:end]), end + len(_END_OF_HEAD))
+        return len(conn.head) >= conn.needed
+
+    def _needed(self, head: bytes, body_starts: int) -> int:
+        """Bytes to read before a thread takes over: the body too, unless the client
+        awaits 100 Continue or announces more than the largest body allowed."""
         length = _LENGTH.search(head)
         if length is None or _EXPECT.search(head) or int(length.group(1)) > self.max_body:
-            return True
-        return len(data) >= end + len(_END_OF_HEAD) + int(length.group(1))
+            return body_starts
+        return body_starts + int(length.group(1))
 
     def _hand_over(self, conn: Any) -> None:
         """Give the bytes read so far to the connection's parser and queue it for a thread."""
