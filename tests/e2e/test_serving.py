@@ -68,7 +68,7 @@ def heavy(server, *clients: str | None) -> Iterator[dict]:
             thread.join()
 
 
-def _until_refused(server, client: str | None) -> requests.Response:
+def _until_refused(server, client: str | None, answers: dict) -> requests.Response:
     """Ask ``client``'s trivial query until the lane refuses it (the slow ones started)."""
     seen = []
     deadline = time.monotonic() + LIMIT
@@ -78,12 +78,12 @@ def _until_refused(server, client: str | None) -> requests.Response:
             return response
         seen.append(response.status_code)
         time.sleep(0.1)
-    pytest.fail(f"the lane never filled up: {seen}")
+    pytest.fail(f"the lane never filled up: {seen}; the slow queries: {answers}")
 
 
 def test_a_full_lane_answers_429_with_retry_after(server):
     with heavy(server, "slow-1", "slow-2") as answers:
-        refused = _until_refused(server, "someone-else")
+        refused = _until_refused(server, "someone-else", answers)
         assert answers["running"](), "refused while both slow queries held the lane"
     assert int(refused.headers["Retry-After"]) >= 1
     assert "SPARQL place(s) on this server are taken" in refused.text
@@ -94,7 +94,7 @@ def test_a_full_lane_answers_429_with_retry_after(server):
 
 def test_one_client_cannot_take_the_whole_lane(server):
     with heavy(server, "greedy") as answers:
-        refused = _until_refused(server, "greedy")  # its one place is taken
+        refused = _until_refused(server, "greedy", answers)  # its one place is taken
         other = _sparql(server, "ASK {}", "polite")  # the lane's other place is free
         assert answers["running"]()
     assert "from this client are taken" in refused.text
@@ -103,8 +103,8 @@ def test_one_client_cannot_take_the_whole_lane(server):
 
 
 def test_without_a_token_the_address_is_the_client(server):
-    with heavy(server, None):
-        refused = _until_refused(server, None)
+    with heavy(server, None) as answers:
+        refused = _until_refused(server, None, answers)
         with_token = _sparql(server, "ASK {}", "same-address-with-a-token")
     assert "from this client are taken" in refused.text
     assert with_token.status_code == 200, "a token makes a client of its own"
@@ -112,7 +112,7 @@ def test_without_a_token_the_address_is_the_client(server):
 
 def test_pages_search_and_linked_data_never_wait_behind_sparql(server):
     with heavy(server, "slow-a", "slow-b") as answers:
-        _until_refused(server, "probe")
+        _until_refused(server, "probe", answers)
         cheap = {path: requests.get(server["base"] + path, timeout=30) for path in CHEAP}
         assert answers["running"](), "every cheap request was answered while the lane was full"
     assert {path: r.status_code for path, r in cheap.items()} == dict.fromkeys(CHEAP, 200)
