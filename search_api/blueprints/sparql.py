@@ -12,7 +12,7 @@ from pyoxigraph import serialize
 
 from kg.errors import FormatError
 from kg.formats import DATASET, GRAPH, RESULTS, Format, of_kinds
-from kg.sparql import Dataset
+from kg.sparql import Dataset, QueryTimeout
 from kg.sparql_pool import QueryJob, UpdateJob
 from kg.sparql_text import query_form
 from search_api.blueprints.pages import sparql_editor
@@ -167,7 +167,13 @@ def _query(op: Operation) -> Response:
     limit = _limit(op, runtime().settings.query_timeout)
     # the wait for a place counts toward the limit and leaves the query MIN_TIMEOUT to run
     with runtime().lane.admit(_client(request), wait=limit - MIN_TIMEOUT) as waited:
-        answer = runtime().pool().submit(job, limit - waited)
+        try:
+            answer = runtime().pool().submit(job, limit - waited)
+        except QueryTimeout:  # name the limit the client has, not what the wait left of it
+            raise QueryTimeout(
+                f"stopped after the time limit of {limit:g} s "
+                f"({waited:.1f} s of it waiting for a place)"
+            ) from None
     fmt = next(f for f in of_kinds() if f.name == answer.format)
     response = Response(answer.body, content_type=fmt.media_type)
     response.headers["X-Normgraph-Release"] = live.release.id
