@@ -162,7 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"serving {settings.release_dir}/current on http://{args.host}:{args.port}/",
         file=sys.stderr,
     )
-    serve(settings, args.host, args.port, args.workers, dev=args.dev)
+    serve(settings, args.host, args.port, args.workers, args.threads, dev=args.dev)
     return 0
 
 
@@ -362,6 +362,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument(
         "--workers", type=_positive, default=2, help="gunicorn worker processes (default 2)"
+    )
+    serve.add_argument(
+        "--threads",
+        type=_positive,
+        default=16,
+        help="threads per worker (default 16); SPARQL requests may hold all but 4 of them",
     )
     serve.add_argument(
         "--dev",

@@ -66,8 +66,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "query_workers",
         "NORMGRAPH_QUERY_WORKERS",
+        "2",
+        "SPARQL queries that may run at once in the whole server, each in a process of its own "
+        "(so that a slow one can be killed); further queries wait for a free place.",
+    ),
+    Setting(
+        "query_wait",
+        "NORMGRAPH_QUERY_WAIT",
+        "2",
+        "Seconds a SPARQL query may wait for a free place before it is refused with 429 and "
+        "Retry-After; the wait counts toward its time limit.",
+    ),
+    Setting(
+        "queries_per_client",
+        "NORMGRAPH_QUERIES_PER_CLIENT",
         "1",
-        "SPARQL worker processes per web worker (queries run there so a slow one can be killed).",
+        "SPARQL queries one client (its bearer token if it sends one, else its address) may run "
+        "at once; its further queries wait like the others.",
+    ),
+    Setting(
+        "answer_cache",
+        "NORMGRAPH_ANSWER_CACHE",
+        "33554432",
+        "Bytes of rendered Linked Data documents and resource pages each web worker keeps for "
+        "the current release (default 32 MiB; 0 renders every request).",
     ),
     Setting(
         "embedding_model",
@@ -108,7 +130,10 @@ class Settings:
     update_timeout: float = 600.0
     max_results: int = 10000
     update_token: str = ""
-    query_workers: int = 1
+    query_workers: int = 2
+    query_wait: float = 2.0
+    queries_per_client: int = 1
+    answer_cache: int = 33_554_432
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     max_body: int = 1048576
     max_url: int = 8192
@@ -130,6 +155,9 @@ class Settings:
             max_results=_number(values, "max_results", int, minimum=1),
             update_token=str(values["update_token"]),
             query_workers=_number(values, "query_workers", int, minimum=1),
+            query_wait=_number(values, "query_wait", float, minimum=0),
+            queries_per_client=_number(values, "queries_per_client", int, minimum=1),
+            answer_cache=_number(values, "answer_cache", int, minimum=0),
             embedding_model=str(values["embedding_model"]),
             max_body=_number(values, "max_body", int, minimum=1024),
             max_url=_number(values, "max_url", int, minimum=256),
@@ -143,7 +171,7 @@ def _number(values: dict[str, object], name: str, kind: type, minimum: float) ->
         value = kind(values[name])
     except (TypeError, ValueError):
         raise ConfigError(f"{env} must be a number, got {values[name]!r}") from None
-    if value < minimum:
+    if not value >= minimum:  # also refuses NaN
         raise ConfigError(f"{env} must be at least {minimum}, got {value}")
     return value
 

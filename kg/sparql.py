@@ -30,7 +30,7 @@ from pyoxigraph import (
 
 from kg.errors import FormatError, NormgraphError, QuerySyntaxError
 from kg.formats import Format, names
-from kg.sparql_text import calls_service
+from kg.sparql_text import calls_service, star_variables
 from kg.vocab import prefixes
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -60,6 +60,11 @@ class Dataset:
 class QueryResult:
     kind: str  # "solutions" | "boolean" | "graph"
     value: QuerySolutions | QueryBoolean | QueryTriples
+    columns: tuple[Variable, ...] = ()  # solutions: the order to write them in
+
+    @property
+    def variables(self) -> list[Variable]:
+        return list(self.columns) or list(getattr(self.value, "variables", []))
 
     def write(self, fmt: Format, output: BinaryIO, max_results: int | None = None) -> bool:
         """Serialise with pyoxigraph's writers; returns True when cut at ``max_results``."""
@@ -69,16 +74,17 @@ class QueryResult:
                 f"format {fmt.name!r} cannot carry a {self.kind} result; "
                 f"use one of: {', '.join(fitting)}"
             )
-        if self.kind == "boolean" or max_results is None:
+        reordered = self.kind == "solutions" and self.variables != self.value.variables
+        if self.kind == "boolean" or (max_results is None and not reordered):
             self.value.serialize(output, fmt.ox)
             return False
-        items = list(islice(self.value, max_results + 1))
-        truncated = len(items) > max_results
+        items = list(islice(self.value, None if max_results is None else max_results + 1))
+        truncated = max_results is not None and len(items) > max_results
         items = items[:max_results]
         if self.kind == "graph":
             serialize(items, output, fmt.ox)
         else:
-            _solutions(self.value.variables, items).serialize(output, fmt.ox)
+            _solutions(self.variables, items).serialize(output, fmt.ox)
         return truncated
 
 
@@ -132,7 +138,16 @@ def run(
         return QueryResult("boolean", value)
     if isinstance(value, QueryTriples):
         return QueryResult("graph", value)
-    return QueryResult("solutions", value)
+    return QueryResult("solutions", value, _columns(text, value.variables))
+
+
+def _columns(text: str, variables: list[Variable]) -> tuple[Variable, ...]:
+    """SELECT * columns in the order of first appearance (pyoxigraph sorts them)."""
+    order = star_variables(text)
+    if order is None:
+        return tuple(variables)
+    place = {name: i for i, name in enumerate(order)}
+    return tuple(sorted(variables, key=lambda v: place.get(v.value, len(place))))
 
 
 def update(store: Store, text: str, base_iri: str, relative_base: str | None = None) -> None:

@@ -1,7 +1,8 @@
 """Worker processes that run SPARQL, so that a query past its deadline can be
 stopped: pyoxigraph cannot cancel a running query, but a process can be killed.
 
-Each web worker owns a small pool. A job goes to an idle child; if no answer
+Each web worker owns a small pool (how many run at once in the whole server is
+the SPARQL lane's business: kg.sparql_lane). A job goes to an idle child; if no answer
 comes within the limit the child is killed (SIGKILL) and replaced on demand,
 and the caller gets QueryTimeout — never a partial result. Children open
 releases read-only and keep the latest one open between jobs.

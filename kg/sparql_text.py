@@ -77,6 +77,19 @@ def query_form(text: str) -> str | None:
     return toks[i].keyword if i < len(toks) and toks[i].keyword in QUERY_FORMS else None
 
 
+def star_variables(text: str) -> list[str] | None:
+    """For ``SELECT * ...``, its variables in the order they first appear in the text
+    (the order Jena and Virtuoso give, where pyoxigraph sorts them); None otherwise."""
+    toks = tokens(text)
+    i = _skip_prologue(toks, 0)
+    head = [t.text.upper() for t in toks[i : i + 3]]
+    star = 2 if head[1:2] in (["DISTINCT"], ["REDUCED"]) else 1
+    if head[:1] != ["SELECT"] or head[star : star + 1] != ["*"]:
+        return None
+    seen = dict.fromkeys(t.text[1:] for t in toks[i:] if t.kind == "word" and t.text[0] in "?$")
+    return list(seen)
+
+
 def calls_service(text: str) -> bool:
     """Does the text use SERVICE (federated query) anywhere?"""
     return any(t.keyword == "SERVICE" for t in tokens(text))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from kg.config import Settings
+from kg.sparql_lane import Lane
 from search_api import errors
 from search_api.blueprints import api, describe, health, linked_data, pages, sparql
 from search_api.errors import ApiError
@@ -14,11 +15,13 @@ from search_api.openapi import bp as openapi_bp
 from search_api.runtime import Runtime
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, lane: Lane | None = None) -> Flask:
+    """``lane``: the SPARQL lane shared by a server's workers (search_api.server);
+    without one the app admits queries through a lane of its own."""
     settings = settings or Settings.load()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
-    app.extensions["normgraph"] = Runtime(settings)
+    app.extensions["normgraph"] = Runtime(settings, lane)
     blueprints = (health.bp, pages.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from kg import errors
 from kg.sparql import QueryRefused, QueryTimeout
+from kg.sparql_lane import LaneFull
 from search_api.negotiation import prefers_html
 from search_api.search.engine import SearchUnavailable
 
@@ -18,6 +19,7 @@ log = logging.getLogger("normgraph")
 
 # domain error -> HTTP status (the most specific class wins: order matters)
 STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (LaneFull, 429),
     (errors.NotAcceptable, 406),
     (errors.QuerySyntaxError, 400),
     (errors.InvalidRequest, 400),
@@ -72,6 +74,8 @@ def init_app(app: Flask) -> None:
     def _domain(error: errors.NormgraphError) -> Response:
         status = next(code for cls, code in STATUS if isinstance(error, cls))
         headers = {"Retry-After": "5"} if status == 503 else {}
+        if isinstance(error, LaneFull):
+            headers = {"Retry-After": str(error.retry_after)}
         return render(status, _title(status), str(error), headers)
 
     @app.errorhandler(HTTPException)

@@ -77,6 +77,12 @@ def _sparql_ops() -> dict:
         "content": _SPARQL_RESULTS,
     }
     errors = {code: _ERROR for code in ("400", "403", "406", "413", "414", "415", "503")}
+    errors["429"] = {  # the SPARQL lane is full, for this client or for everyone
+        **_ERROR,
+        "description": "no place for the query within NORMGRAPH_QUERY_WAIT; try again after "
+        "Retry-After seconds",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    }
     return {
         "get": {
             "summary": "SPARQL query by GET (or the service description)",

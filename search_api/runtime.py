@@ -1,13 +1,16 @@
-"""The per-process handle on the open release: its store, manifest and query
-pool. Between requests it notices a newer `current` and switches to it, so a
+"""The per-process handle on the open release: its store, manifest, query
+pool and SPARQL lane. Between requests it notices a newer `current` and switches to it, so a
 new build or ingest goes live without a restart; requests already running keep
 the objects they started with."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from functools import cached_property
+from pathlib import Path
 
 from flask import current_app
 from pyoxigraph import Store
@@ -15,8 +18,10 @@ from pyoxigraph import Store
 from kg.config import Settings
 from kg.iris import Iris
 from kg.release import Release, Releases
+from kg.sparql_lane import Lane
 from kg.sparql_pool import QueryPool
 from kg.store import open_read_only
+from search_api.cache import AnswerCache
 from search_api.descriptions import graph_sizes
 from search_api.search.encoder import Encoder
 from search_api.search.engine import Searcher
@@ -26,10 +31,11 @@ from search_api.search.suggest import Suggester
 class Live:
     """One release as a worker sees it: immutable once opened."""
 
-    def __init__(self, release: Release, encoder: Encoder) -> None:
+    def __init__(self, release: Release, encoder: Encoder, cache_bytes: int = 0) -> None:
         self.release, self.encoder = release, encoder
         self.store: Store = open_read_only(release)
         self.iris = Iris(release.manifest.base_iri)
+        self.answers = AnswerCache(cache_bytes)  # dies with this release's handle
 
     @property
     def base(self) -> str:
@@ -49,13 +55,15 @@ class Live:
 
 
 class Runtime:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, lane: Lane | None = None) -> None:
         self.settings = settings
         self.releases = Releases(settings.release_dir)
         self._live: Live | None = None
         self._target: str | None = None
-        self._pool: QueryPool | None = None
+        self._pools: dict[str, QueryPool] = {}
         self._lock = threading.Lock()
+        self._lane = lane
+        self._own_lane = lane is None  # a lane of its own when no server hands one in
 
     def live(self) -> Live:
         """The current release, reopened if `current` moved since the last look."""
@@ -66,7 +74,8 @@ class Runtime:
         with self._lock:
             if self._live is None or target != self._target:
                 # raises ReleaseNotFound; the encoder (a model) is shared by all releases
-                self._live = Live(self.releases.current(), self.encoder)
+                current = self.releases.current()
+                self._live = Live(current, self.encoder, self.settings.answer_cache)
                 self._target = target
             return self._live
 
@@ -74,15 +83,46 @@ class Runtime:
     def encoder(self) -> Encoder:
         return Encoder(self.settings.embedding_model, threads=1)
 
-    def pool(self) -> QueryPool:
+    @property
+    def lane(self) -> Lane:
+        """The server's SPARQL lane, or one of this app's own, made on first use."""
         with self._lock:
-            if self._pool is None:
-                self._pool = QueryPool(self.settings.query_workers)
-            return self._pool
+            if self._lane is None:
+                directory = Path(tempfile.mkdtemp(prefix="normgraph-lane-"))
+                self._lane = lane_for(self.settings, directory)
+            return self._lane
+
+    def pool(self) -> QueryPool:
+        """Processes for queries: as many as the lane has places, since one worker's
+        threads may hold all of them."""
+        return self._pool("query", self.settings.query_workers)
+
+    def update_pool(self) -> QueryPool:
+        """One process for authorised updates, which stay out of the query lane."""
+        return self._pool("update", 1)
+
+    def _pool(self, name: str, size: int) -> QueryPool:
+        with self._lock:
+            if name not in self._pools:
+                self._pools[name] = QueryPool(size)
+            return self._pools[name]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
+        for pool in self._pools.values():
+            pool.close()
+        if self._own_lane and self._lane is not None:
+            shutil.rmtree(self._lane.directory, ignore_errors=True)
+
+
+def lane_for(settings: Settings, directory: Path, local: int = 64) -> Lane:
+    """The SPARQL lane the settings describe, shared through ``directory``."""
+    return Lane(
+        directory,
+        slots=settings.query_workers,
+        per_client=settings.queries_per_client,
+        wait=settings.query_wait,
+        local=local,
+    )
 
 
 def runtime() -> Runtime:

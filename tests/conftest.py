@@ -198,7 +198,7 @@ def wait_ready(base: str, process: subprocess.Popen, release: str | None = None)
             ready = requests.get(base + "readyz", timeout=2)
             if ready.status_code == 200 and ready.json()["release"] != release:
                 return ready.json()["release"]
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or warming up
             pass
         if process.poll() is not None:
             break

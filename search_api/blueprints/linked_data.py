@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 
 import rdflib
@@ -87,8 +88,12 @@ def _see_other(path: str) -> Response:
     return response
 
 
-def _document(live: Live, body: bytes | str, mimetype: str, path: str, variant: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+def _document(
+    live: Live, render: Callable[[], bytes | str], mimetype: str, path: str, variant: str
+) -> Response:
+    """The answer ``render`` gives, rendered once per release and equal request."""
+    key = (request.host_url, request.full_path, variant)  # all a body depends on
+    response = Response(live.answers.get(key, render), mimetype=mimetype)
     response.set_etag(hashlib.sha1(f"{live.release.id} {path} {variant}".encode()).hexdigest())
     response.last_modified = dt.datetime.strptime(
         live.release.manifest.created_at, "%Y-%m-%dT%H:%M:%SZ"
@@ -116,14 +121,16 @@ def page(path: str) -> Response:
     live, iri = _resolve(path)
     lang = page_language()
     formats = [PageFormat(f.name, f.extension, f.media_types[0]) for f in LD_FORMATS]
-    view = resource_page(live.store, live.iris, iri, lang, live.release.id, formats)
     variant = f"{fmt}-{'-'.join(lang.order)}"
-    if fmt == "json":
-        body = json.dumps(asdict(view), ensure_ascii=False)
-        response = _document(live, body, "application/json", path, variant)
-    else:
-        html = render_template(view.template, page=view)
-        response = _document(live, html, "text/html", path, variant)
+
+    def render() -> str:
+        view = resource_page(live.store, live.iris, iri, lang, live.release.id, formats)
+        if fmt == "json":
+            return json.dumps(asdict(view), ensure_ascii=False)
+        return render_template(view.template, page=view)
+
+    mimetype = "application/json" if fmt == "json" else "text/html"
+    response = _document(live, render, mimetype, path, variant)
     response.vary.add("Accept-Language")
     return response
 
@@ -136,12 +143,14 @@ def data(path: str) -> Response:
     if not stem or fmt not in LD_FORMATS:
         raise ApiError(404, f"no data document {path!r}: use .ttl, .jsonld, .nt or .rdf")
     live, iri = _resolve(stem)
-    triples = describe(live.store, iri, live.base)
-    if fmt.ox == RdfFormat.JSON_LD:
-        body = _jsonld(triples, live.base)
-    else:
-        body = serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
-    return _document(live, body, fmt.media_types[0], stem, fmt.name)
+
+    def render() -> bytes | str:
+        triples = describe(live.store, iri, live.base)
+        if fmt.ox == RdfFormat.JSON_LD:
+            return _jsonld(triples, live.base)
+        return serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
+
+    return _document(live, render, fmt.media_types[0], stem, fmt.name)
 
 
 def _jsonld(triples: list, base_iri: str) -> str:

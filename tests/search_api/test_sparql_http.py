@@ -266,3 +266,35 @@ def test_errors_are_json_for_json_clients(client):
     )
     assert response.status_code == 400
     assert json.loads(response.get_data())["error"]["status"] == 400
+
+
+COLUMNS = f"?provision ng:partOfInstrument {UNMD} ; ng:order ?order ; a ?kind"
+
+
+@pytest.mark.parametrize(
+    "query,columns",
+    [
+        (f"SELECT * WHERE {{ {COLUMNS} }} LIMIT 3", ["provision", "order", "kind"]),
+        (f"SELECT DISTINCT * WHERE {{ {COLUMNS} }} LIMIT 3", ["provision", "order", "kind"]),
+        (
+            f"SELECT ?order ?kind ?provision WHERE {{ {COLUMNS} }} LIMIT 3",
+            ["order", "kind", "provision"],
+        ),
+        (f"SELECT ?kind (STR(?order) AS ?n) WHERE {{ {COLUMNS} }} LIMIT 3", ["kind", "n"]),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_columns_come_in_the_order_of_the_query(client, query, columns, fmt):
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    if fmt in ("csv", "tsv"):
+        header = response.get_data(as_text=True).splitlines()[0]
+        names = header.replace("?", "").split("," if fmt == "csv" else "\t")
+    else:
+        names = [v.value for v in _solutions(response).variables]
+    assert names == columns
+
+
+def _solutions(response):
+    fmt = QueryResultsFormat.from_media_type(response.mimetype)
+    return parse_query_results(response.get_data(), fmt)
