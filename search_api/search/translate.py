@@ -22,6 +22,8 @@ import tantivy
 
 LANGUAGES = {"fr": "french", "es": "spanish"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# words dropped before the glossary: articles, prepositions, pronouns; not the question
+# words ingest.language tells languages apart by, which the glossary translates
 _FUNCTION = {
     "fr": set(
         "le la les l un une des du de d au aux et ou à a en dans par pour sur avec ce cet "
