@@ -23,7 +23,7 @@ from kg.iris import Iris
 from kg.release import Release
 from search_api.search import dense, facets, fuse, panel, rank, translate
 from search_api.search.encoder import Encoder
-from search_api.search.filters import DOCUMENT_KINDS, Filters, failures, matcher
+from search_api.search.filters import DOCUMENT_KINDS, Filters, failures
 from search_api.search.index import DENSE, INFO, LEXICAL, SEARCH_DIR, UNITS
 from search_api.search.labels import Labels
 from search_api.search.lexical import LexicalIndex, required_phrases
@@ -173,9 +173,11 @@ class Searcher:
         filters = request.filters
         if not filters.kinds:  # the ranked list answers: documents; concepts go to the panel
             filters = replace(filters, kinds=DOCUMENT_KINDS)
-        kept = matcher(filters, self.labels)
+        # each filter tested once per candidate: what it fails decides the list and the facets
+        failed = failures(filters, self.labels)
+        checked = {row: failed(self.units[row]) for row in candidates}
         ranked = sorted(
-            (c for c in candidates.values() if kept(self.units[c.row])),
+            (c for c in candidates.values() if not checked[c.row]),
             key=lambda c: (-c.score, self.units[c.row].iri),
         )
         start = (request.page - 1) * request.size
@@ -186,7 +188,7 @@ class Searcher:
             page=request.page,
             size=request.size,
             hits=self._hits(page, request, lang),
-            facets=self._facets(candidates, filters, lang),
+            facets=self._facets(checked, lang),
             entities=panel.entities(self, mentions, candidates, lang),
             matched_concepts=[self._ref(i, lang) for i in concepts],
             pinned=pins,
@@ -198,14 +200,12 @@ class Searcher:
         )
 
     def _facets(
-        self, candidates: dict[int, fuse.Scored], filters: Filters, lang: str
+        self, checked: dict[int, frozenset[str]], lang: str
     ) -> dict[str, list[dict[str, Any]]]:
-        """Each facet counted over the units that pass every filter but its own."""
-        failed = failures(filters, self.labels)
-        checked = [(self.units[r], failed(self.units[r])) for r in candidates]
+        """Each facet counted over the units that fail no filter but its own."""
         out = {}
         for name, own in facets.OWN_FILTER.items():
-            units = [u for u, fails in checked if fails <= {own}]
+            units = [self.units[row] for row, fails in checked.items() if fails <= {own}]
             found = facets.count_one(name, units, self.labels, lang)
             out[name] = [v.__dict__ for v in found]
         return out

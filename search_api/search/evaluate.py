@@ -97,10 +97,10 @@ def credited(ranked: list[str], grades: dict[str, int]) -> list[int]:
 
 
 def _judged_container(iri: str, grades: dict[str, int]) -> str | None:
-    while iri:
+    while "/" in iri.partition("://")[2]:  # up the path, to the host
         if iri in grades:
             return iri
-        iri = iri.rsplit("/", 1)[0] if iri.count("/") > 5 else ""
+        iri = iri.rsplit("/", 1)[0]
     return None
 
 

@@ -1,5 +1,5 @@
 """Search filters, each declared once: the field of the request it reads and how it
-tests a unit; :func:`matcher` prepares them once per search."""
+tests a unit; :func:`failures` prepares them once per search."""
 
 from __future__ import annotations
 
@@ -63,26 +63,14 @@ FILTERS: tuple[Filter, ...] = (
 )
 
 
-def _prepared(filters: Filters, labels: Labels) -> tuple[Filters, list[Filter]]:
-    """A theme or group includes its narrower concepts; only the filters set are kept."""
+def failures(filters: Filters, labels: Labels) -> Callable[[Unit], frozenset[str]]:
+    """The fields of ``filters`` a unit fails (none: it passes), prepared once per search:
+    a theme or group includes its narrower concepts, and only the filters set are tested.
+    The facets read it too: a unit counts for a facet when it fails no filter but its own."""
     wide = replace(
         filters,
         themes=tuple(set().union(*(labels.with_narrower(t) for t in filters.themes))),
         groups=tuple(set().union(*(labels.with_narrower(g) for g in filters.groups))),
     )
-    return wide, [f for f in FILTERS if getattr(wide, f.field) not in ((), None)]
-
-
-def matcher(filters: Filters, labels: Labels) -> Callable[[Unit], bool]:
-    """The test of ``filters``, prepared once per search."""
-    wide, active = _prepared(filters, labels)
-    tests = [f.test for f in active]
-    return lambda unit: all(test(unit, wide) for test in tests)
-
-
-def failures(filters: Filters, labels: Labels) -> Callable[[Unit], frozenset[str]]:
-    """The fields of ``filters`` a unit fails, each filter tested once: what the facets
-    need (a unit counts for a facet when it fails no filter but that facet's own)."""
-    wide, active = _prepared(filters, labels)
-    none: frozenset[str] = frozenset()
-    return lambda unit: frozenset(f.field for f in active if not f.test(unit, wide)) or none
+    active = [f for f in FILTERS if getattr(wide, f.field) not in ((), None)]
+    return lambda unit: frozenset(f.field for f in active if not f.test(unit, wide))

@@ -70,7 +70,6 @@ def required_phrases(text: str) -> list[str]:
 class LexicalIndex:
     def __init__(self, path: Path) -> None:
         self.index = tantivy.Index.open(str(path))
-        self.schema = _schema()
 
     def search(
         self, text: str, k: int, expansions: list[tuple[str, float]] = ()
