@@ -4,7 +4,7 @@ first request of each worker (search_api.runtime)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from kg.config import Settings
 from kg.sparql_lane import Lane
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None, lane: Lane | None = None) -> Fl
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if "normgraph_release" in g:  # which release answered, on every answer that read one
+            response.headers.setdefault("X-Normgraph-Release", g.normgraph_release)
         return response
 
     return app

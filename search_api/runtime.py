@@ -12,7 +12,7 @@ import threading
 from functools import cached_property
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from pyoxigraph import Store
 
 from kg.config import Settings
@@ -25,13 +25,16 @@ from search_api.cache import AnswerCache
 from search_api.descriptions import graph_sizes
 from search_api.search.encoder import Encoder
 from search_api.search.engine import Searcher
+from search_api.search.query_vectors import RememberingEncoder
 from search_api.search.suggest import Suggester
 
 
 class Live:
     """One release as a worker sees it: immutable once opened."""
 
-    def __init__(self, release: Release, encoder: Encoder, cache_bytes: int = 0) -> None:
+    def __init__(
+        self, release: Release, encoder: Encoder | RememberingEncoder, cache_bytes: int = 0
+    ) -> None:
         self.release, self.encoder = release, encoder
         self.store: Store = open_read_only(release)
         self.iris = Iris(release.manifest.base_iri)
@@ -77,11 +80,14 @@ class Runtime:
                 current = self.releases.current()
                 self._live = Live(current, self.encoder, self.settings.answer_cache)
                 self._target = target
-            return self._live
+            live = self._live
+        if has_request_context():
+            g.normgraph_release = live.release.id  # the app names it on the response
+        return live
 
     @cached_property
-    def encoder(self) -> Encoder:
-        return Encoder(self.settings.embedding_model, threads=1)
+    def encoder(self) -> RememberingEncoder:
+        return RememberingEncoder(Encoder(self.settings.embedding_model, threads=1))
 
     @property
     def lane(self) -> Lane:

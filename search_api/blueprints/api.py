@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from search_api.cache import release_answer
 from search_api.errors import ApiError
 from search_api.params import bounded_int, check_known, single
 from search_api.runtime import runtime
@@ -143,14 +144,18 @@ def search_request(lang: str | None = None) -> SearchRequest:
 def search() -> Response:
     check_known(request.args, SEARCH_PARAMS)
     live = runtime().live()
-    results = live.searcher.search(search_request())
-    body = asdict(results)
-    for hit in body["hits"]:
-        hit["page"] = _page(live, hit["iri"])
-    for entity in body["entities"]:
-        entity["page"] = _page(live, entity["iri"])
-        entity["within"] = url_for("api.search", **within(request.args, entity))
-    return jsonify(body)
+    wanted = search_request()  # 400s before the cache is consulted
+
+    def render() -> str:
+        body = asdict(live.searcher.search(wanted))
+        for hit in body["hits"]:
+            hit["page"] = _page(live, hit["iri"])
+        for entity in body["entities"]:
+            entity["page"] = _page(live, entity["iri"])
+            entity["within"] = url_for("api.search", **within(request.args, entity))
+        return current_app.json.dumps(body)  # as jsonify writes it
+
+    return release_answer(live, render, "application/json", "json")
 
 
 def within(args, entity: dict) -> dict[str, list[str]]:

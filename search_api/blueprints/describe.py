@@ -10,6 +10,7 @@ from pyoxigraph import serialize
 from kg.export import DUMPS
 from kg.formats import GRAPH, by_name, of_kinds
 from kg.vocab import prefixes
+from search_api.cache import release_answer
 from search_api.descriptions import jsonld_context, ontology_terms, void
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known
@@ -29,19 +30,24 @@ def ontology() -> Response:
     check_known(request.args, {"format", "lang"})
     live = runtime().live()
     if prefers_html(request) and "format" not in request.args:
-        lang = request.args.get("lang", "en")
-        terms = ontology_terms(live.store, live.base, lang)
-        return Response(
-            render_template(
-                "ontology.html", terms=terms, iris=live.iris, version=live.release.manifest.ontology
-            ),
-            mimetype="text/html",
-        )
-    fmt = pick(request, of_kinds(GRAPH))
-    ontology_graph = live.iris.graph("ontology", "normgraph")
-    triples = [q.triple for q in live.store.quads_for_pattern(None, None, None, ontology_graph)]
-    body = serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
-    return Response(body, content_type=fmt.media_type, headers={"Vary": "Accept"})
+
+        def page() -> str:
+            terms = ontology_terms(live.store, live.base, request.args.get("lang", "en"))
+            version = live.release.manifest.ontology
+            return render_template("ontology.html", terms=terms, iris=live.iris, version=version)
+
+        response = release_answer(live, page, "text/html", "html")
+    else:
+        fmt = pick(request, of_kinds(GRAPH))
+        graph = live.iris.graph("ontology", "normgraph")
+
+        def rdf() -> bytes:
+            triples = [q.triple for q in live.store.quads_for_pattern(None, None, None, graph)]
+            return serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
+
+        response = release_answer(live, rdf, fmt.media_type, fmt.name)
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/.well-known/void")
@@ -49,24 +55,29 @@ def dataset() -> Response:
     check_known(request.args, {"format"})
     live = runtime().live()
     fmt = pick(request, of_kinds(GRAPH))
-    dumps = {
-        media: url_for("describe.dump", name=public, _external=True)
-        for public, (_, media) in PUBLIC_DUMPS.items()
-    }
-    examples = [
-        live.iris.instrument("unmd-1992").value,
-        live.iris.theme("law-enforcement").value,
-        live.iris.ontology().value,
-    ]
-    triples = void(
-        url_for("describe.dataset", _external=True) + "#normgraph",
-        live.release.manifest,
-        url_for("sparql.endpoint", _external=True),
-        dumps,
-        examples,
-    )
-    body = serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
-    return Response(body, content_type=fmt.media_type, headers={"Vary": "Accept"})
+
+    def rdf() -> bytes:
+        dumps = {
+            media: url_for("describe.dump", name=public, _external=True)
+            for public, (_, media) in PUBLIC_DUMPS.items()
+        }
+        examples = [
+            live.iris.instrument("unmd-1992").value,
+            live.iris.theme("law-enforcement").value,
+            live.iris.ontology().value,
+        ]
+        triples = void(
+            url_for("describe.dataset", _external=True) + "#normgraph",
+            live.release.manifest,
+            url_for("sparql.endpoint", _external=True),
+            dumps,
+            examples,
+        )
+        return serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
+
+    response = release_answer(live, rdf, fmt.media_type, fmt.name)
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/context.jsonld")

@@ -5,8 +5,6 @@ and answer If-None-Match with 304. Retired IRIs answer 301 or 410."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict
@@ -19,6 +17,7 @@ from kg.formats import Format, by_extension, by_name
 from kg.store import describe, exists, replacement
 from kg.vocab import prefixes
 from search_api.blueprints.pages import page_format, page_language
+from search_api.cache import release_answer
 from search_api.descriptions import jsonld_context
 from search_api.errors import ApiError
 from search_api.negotiation import pick, prefers_html
@@ -92,14 +91,7 @@ def _document(
     live: Live, render: Callable[[], bytes | str], mimetype: str, path: str, variant: str
 ) -> Response:
     """The answer ``render`` gives, rendered once per release and equal request."""
-    key = (request.host_url, request.full_path, variant)  # all a body depends on
-    response = Response(live.answers.get(key, render), mimetype=mimetype)
-    response.set_etag(hashlib.sha1(f"{live.release.id} {path} {variant}".encode()).hexdigest())
-    response.last_modified = dt.datetime.strptime(
-        live.release.manifest.created_at, "%Y-%m-%dT%H:%M:%SZ"
-    ).replace(tzinfo=dt.UTC)
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
+    response = release_answer(live, render, mimetype, variant, name=path)
     response.vary.add("Accept")
     links = [f'<{url_for("linked_data.page", path=path)}>; rel="alternate"; type="text/html"']
     links += [
@@ -109,7 +101,7 @@ def _document(
     ]
     response.headers["Link"] = ", ".join(links)
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response.make_conditional(request)
+    return response
 
 
 @bp.get("/doc/<path:path>")

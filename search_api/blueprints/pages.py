@@ -9,10 +9,11 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.vocab import prefixes
 from search_api.blueprints.api import SEARCH_PARAMS, search_request
+from search_api.cache import release_answer
 from search_api.errors import ApiError
 from search_api.params import check_known, single
 from search_api.runtime import runtime
@@ -70,17 +71,25 @@ def search() -> Response:
     live = runtime().live()
     language = page_language()
     query = [(k, v) for k, v in request.args.items(multi=True) if k not in ("format", "lang")]
-    results = None
-    if (request.args.get("q") or "").strip():
+    asked = search_request(language.code if language.chosen else None) if _asked() else None
+
+    def render() -> str:
         # a language chosen with lang= is the question's; otherwise the engine detects it
-        results = live.searcher.search(search_request(language.code if language.chosen else None))
-    browse = [] if results else schemes(live.store, live.iris, language.code)
-    view = search_page(results, query, live.iris, browse)
-    if fmt == "json":
-        return jsonify(asdict(view))
-    response = Response(render_template("search.html", page=view), mimetype="text/html")
+        results = live.searcher.search(asked) if asked else None
+        browse = [] if results else schemes(live.store, live.iris, language.code)
+        view = search_page(results, query, live.iris, browse)
+        if fmt == "json":
+            return current_app.json.dumps(asdict(view))
+        return render_template("search.html", page=view)
+
+    mimetype = "application/json" if fmt == "json" else "text/html"
+    response = release_answer(live, render, mimetype, f"{fmt}-{'-'.join(language.order)}")
     response.vary.add("Accept-Language")
     return response
+
+
+def _asked() -> bool:
+    return bool((request.args.get("q") or "").strip())
 
 
 def sparql_editor(endpoint: str) -> Response:

@@ -63,3 +63,76 @@ def test_the_cache_is_bounded_by_size():
     assert cache.get("huge", lambda: b"y" * 500) == b"y" * 500
     assert "huge" not in cache._items, "one answer may take at most an eighth"
     assert AnswerCache(0).get("k", lambda: "s") == b"s"
+
+
+COMMENTS = f"SELECT ?c WHERE {{ <{UNMD}> rdfs:comment ?c }}"
+
+
+def test_sparql_answers_are_kept_per_release(make_app, fresh_root):
+    app = make_app(fresh_root, update_token="s3cret")
+    client = app.test_client()
+    answers = lambda: app.extensions["normgraph"].live().answers  # noqa: E731
+    first = client.get("/sparql", query_string={"query": COMMENTS, "format": "json"})
+    assert first.status_code == 200 and first.json["results"]["bindings"] == []
+    kept = len(answers())
+    again = client.post("/sparql", data={"query": COMMENTS}, headers={"Accept": "application/json"})
+    assert again.get_data() == first.get_data() and len(answers()) == kept, "one answer, kept"
+    as_csv = client.get("/sparql", query_string={"query": COMMENTS, "format": "csv"})
+    assert as_csv.mimetype == "text/csv" and len(answers()) == kept + 1, "a format of its own"
+
+    _comment_on_unmd(client, "a fact of the second release")
+    after = client.get("/sparql", query_string={"query": COMMENTS, "format": "json"})
+    assert [b["c"]["value"] for b in after.json["results"]["bindings"]] == [
+        "a fact of the second release"
+    ]
+    assert after.headers["X-Normgraph-Release"] != first.headers["X-Normgraph-Release"]
+
+
+def test_answers_that_change_by_themselves_are_not_kept(client):
+    query = {"query": "SELECT (RAND() AS ?r) (STRUUID() AS ?u) WHERE {}", "format": "json"}
+    first, second = (client.get("/sparql", query_string=query) for _ in range(2))
+    assert first.status_code == second.status_code == 200
+    assert first.json["results"]["bindings"] != second.json["results"]["bindings"]
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/ontology"])
+def test_descriptions_are_kept_per_release_and_conditional(make_app, fresh_root, path):
+    app = make_app(fresh_root, update_token="s3cret")
+    client = app.test_client()
+    first = client.get(path, headers={"Accept": "text/turtle"})
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    assert (
+        client.get(
+            path, headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+    other = client.get(path, headers={"Accept": "application/n-triples"})
+    assert other.headers["ETag"] != first.headers["ETag"], "each format has its own ETag"
+    _comment_on_unmd(client, "another release")
+    after = client.get(
+        path, headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]}
+    )
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert after.headers["X-Normgraph-Release"] != first.headers["X-Normgraph-Release"]
+
+
+def test_repeated_searches_are_answered_once(make_app, search_root):
+    app = make_app(search_root)
+    client = app.test_client()
+    runtime = app.extensions["normgraph"]
+    url = "/api/search?q=education+in+the+mother+tongue"
+    first = client.get(url)
+    kept, remembered = len(runtime.live().answers), len(runtime.encoder._vectors)
+    assert first.status_code == 200 and first.json["hits"] and remembered >= 1
+    again = client.get(url)
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert len(runtime.live().answers) == kept
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    second_page = client.get(url + "&page=2")
+    assert second_page.status_code == 200 and len(runtime.live().answers) == kept + 1
+    assert len(runtime.encoder._vectors) == remembered, "the query's vector was not computed again"
+    page = client.get("/?q=education+in+the+mother+tongue")
+    assert (
+        page.status_code == 200 and page.headers["X-Normgraph-Release"] == runtime.live().release.id
+    )
