@@ -9,17 +9,17 @@ SOURCES := pyproject.toml README.md $(shell find kg ingest search_api ontology c
 # package-lock.json, installed by `npm ci` and copied into the package's static files.
 VENDOR := search_api/static/vendor/manifest.json
 
-.PHONY: run test lint clean help vendor browser
+.PHONY: run test lint clean help vendor browser front
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-run: $(VENV)/.project  ## install, build a release if none exists, and serve it on :8000
+run: $(VENV)/.project front  ## install, build a release if none exists, and serve it on :8000 behind nginx
 	$(BIN)/normgraph build --if-missing
 	$(BIN)/normgraph info
-	$(BIN)/normgraph serve --host 127.0.0.1 --port 8000
+	$(BIN)/normgraph serve --host 127.0.0.1 --port 8000 --front
 
-test: $(VENV)/.project $(VENV)/.test-deps browser  ## install with test extras and run lint, layer contract and pytest
+test: $(VENV)/.project $(VENV)/.test-deps browser front  ## install with test extras and run lint, layer contract and pytest
 	$(BIN)/ruff check kg ingest search_api tests bench
 	$(BIN)/ruff format --check kg ingest search_api tests bench
 	$(BIN)/lint-imports
@@ -34,6 +34,10 @@ $(VENDOR): package.json package-lock.json vendor.mjs
 # The browser tests drive Debian's Chromium; install it when it is missing (root, apt).
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# `normgraph serve --front` puts Debian's nginx in front of the workers; install it when missing.
+front:
+	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

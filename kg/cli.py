@@ -162,7 +162,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"serving {settings.release_dir}/current on http://{args.host}:{args.port}/",
         file=sys.stderr,
     )
-    serve(settings, args.host, args.port, args.workers, args.threads, dev=args.dev)
+    serve(
+        settings, args.host, args.port, args.workers, args.threads, dev=args.dev, front=args.front
+    )
     return 0
 
 
@@ -368,6 +370,12 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=16,
         help="threads per worker (default 16); SPARQL requests may hold all but 4 of them",
+    )
+    serve.add_argument(
+        "--front",
+        action="store_true",
+        help="put nginx in front (README, Production layout): it holds slow clients and "
+        "answers what it has seen of the current release from its cache",
     )
     serve.add_argument(
         "--dev",

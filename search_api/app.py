@@ -5,6 +5,7 @@ first request of each worker (search_api.runtime)."""
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kg.config import Settings
 from kg.sparql_lane import Lane
@@ -15,11 +16,17 @@ from search_api.openapi import bp as openapi_bp
 from search_api.runtime import Runtime
 
 
-def create_app(settings: Settings | None = None, lane: Lane | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, lane: Lane | None = None, proxied: bool = False
+) -> Flask:
     """``lane``: the SPARQL lane shared by a server's workers (search_api.server);
-    without one the app admits queries through a lane of its own."""
+    without one the app admits queries through a lane of its own. ``proxied``: the app
+    sits behind normgraph's front (search_api.front), the only one that can reach it,
+    so the client's address is the one the front forwards."""
     settings = settings or Settings.load()
     app = Flask(__name__)
+    if proxied:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.extensions["normgraph"] = Runtime(settings, lane)
     blueprints = (health.bp, pages.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp)

@@ -14,7 +14,10 @@ import os
 import re
 import selectors
 import shutil
+import signal
+import subprocess
 import tempfile
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -27,6 +30,7 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 from kg.config import Settings
 from kg.errors import NormgraphError
 from search_api.app import create_app
+from search_api.front import Front
 from search_api.runtime import lane_for
 from search_api.search.engine import SearchRequest
 
@@ -133,8 +137,11 @@ def _warm(worker: Any) -> None:
 
 
 class Server(BaseApplication):
-    def __init__(self, settings: Settings, options: dict[str, Any], lane_dir: Path) -> None:
+    def __init__(
+        self, settings: Settings, options: dict[str, Any], lane_dir: Path, proxied: bool = False
+    ) -> None:
         self.settings, self.options, self.lane_dir = settings, options, lane_dir
+        self.proxied = proxied  # behind the front: clients are named by X-Forwarded-For
         super().__init__()
 
     def load_config(self) -> None:
@@ -144,7 +151,8 @@ class Server(BaseApplication):
     def load(self):
         # one lane for every worker, through the directory they share
         local = max(1, self.cfg.threads - KEEP_FOR_OTHERS)
-        return create_app(self.settings, lane_for(self.settings, self.lane_dir, local))
+        lane = lane_for(self.settings, self.lane_dir, local)
+        return create_app(self.settings, lane, proxied=self.proxied)
 
 
 def options(settings: Settings, host: str, port: int, workers: int, threads: int) -> dict:
@@ -165,15 +173,42 @@ def options(settings: Settings, host: str, port: int, workers: int, threads: int
 
 
 def serve(
-    settings: Settings, host: str, port: int, workers: int, threads: int = 16, dev: bool = False
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int = 16,
+    dev: bool = False,
+    front: bool = False,
 ) -> None:
     if dev:
         create_app(settings).run(host=host, port=port, debug=False, use_reloader=False)
         return
     BufferingWorker.max_body = settings.max_body
     lane_dir, master = Path(tempfile.mkdtemp(prefix="normgraph-lane-")), os.getpid()
+    run_dir = Path(tempfile.mkdtemp(prefix="normgraph-front-")) if front else None
+    config = options(settings, host, port, workers, threads)
+    nginx, stopping = None, threading.Event()
     try:
-        Server(settings, options(settings, host, port, workers, threads), lane_dir).run()
+        if run_dir is not None:
+            gate = Front(run_dir, host, port, settings, processes=workers)
+            config["bind"] = f"unix:{gate.socket}"
+            nginx = gate.start()
+            threading.Thread(target=_stop_with, args=(nginx, master, stopping), daemon=True).start()
+        Server(settings, config, lane_dir, proxied=front).run()
     finally:
         if os.getpid() == master:  # workers leave through here too, and must not remove it
-            shutil.rmtree(lane_dir, ignore_errors=True)
+            if nginx is not None:
+                stopping.set()
+                nginx.terminate()
+                nginx.wait(timeout=10)
+            for directory in (lane_dir, run_dir):
+                if directory is not None:
+                    shutil.rmtree(directory, ignore_errors=True)
+
+
+def _stop_with(nginx: subprocess.Popen, master: int, stopping: threading.Event) -> None:
+    """The workers are unreachable without their front: stop the server when it ends."""
+    nginx.wait()
+    if not stopping.is_set():
+        os.kill(master, signal.SIGTERM)

@@ -208,9 +208,10 @@ def wait_ready(base: str, process: subprocess.Popen, release: str | None = None)
 
 
 @contextmanager
-def served(root: Path, **settings: str) -> Iterator[dict]:
+def served(root: Path, *options: str, **settings: str) -> Iterator[dict]:
     """`normgraph serve` (gunicorn, 2 workers) on a free loopback port, over a release built
-    for that address; ``settings`` are NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
+    for that address; ``options`` go to `normgraph serve` (``"--front"``), ``settings`` are
+    NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -219,7 +220,7 @@ def served(root: Path, **settings: str) -> Iterator[dict]:
     env |= {f"NORMGRAPH_{name}": value for name, value in settings.items()}
     subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
     process = subprocess.Popen(
-        [NORMGRAPH, "serve", "--port", str(port), "--workers", "2"],
+        [NORMGRAPH, "serve", "--port", str(port), "--workers", "2", *options],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
