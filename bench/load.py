@@ -74,11 +74,12 @@ def run(port: int, path: str, seconds: float, clients: int) -> tuple[float, floa
     return len(latencies) / seconds, q[49] * 1000, q[98] * 1000, len(errors)
 
 
-def serve(root: Path, workers: int) -> tuple[subprocess.Popen, int]:
+def serve(root: Path, workers: int, *options: str) -> tuple[subprocess.Popen, int]:
+    """`normgraph serve` with ``options`` (``--front``) on a free port, once it searches."""
     port = _free_port()
     env = {**os.environ, "NORMGRAPH_RELEASE_DIR": str(root)}
     process = subprocess.Popen(
-        [NORMGRAPH, "serve", "--port", str(port), "--workers", str(workers)],
+        [NORMGRAPH, "serve", "--port", str(port), "--workers", str(workers), *options],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 """Throughput side by side with Oxigraph's own server (issue 11's "Throughput"
-line): wrk against `normgraph serve` and `oxigraph serve-read-only` on the same
-data, in the same run.
+line): wrk against `normgraph serve --front` (nginx before the workers, the
+production layout), `normgraph serve` alone (the workers answer everything) and
+`oxigraph serve-read-only` on the same data, in the same run.
 
     .venv/bin/python bench/throughput.py [--seconds 8] [--connections 16]
                                          [--release-dir DIR] [--only NAME ...]
@@ -8,9 +9,11 @@ data, in the same run.
 Oxigraph's store is loaded from the release's own N-Quads dump and served with
 `--union-default-graph`, as normgraph's endpoint answers over all graphs. Each
 request is driven by wrk (2 threads) for --seconds; the table gives requests per
-second, latency percentiles, non-2xx answers and, where Oxigraph answers the same
-question, the ratio. Needs `wrk` (Debian) and `oxigraph` (PyPI) on the PATH or
-in the virtualenv.
+second, latency percentiles (of the front), non-2xx answers (of both of ours) and,
+where Oxigraph answers the same question, the ratio of the front to it. Each of
+wrk's requests repeats one request, so after the first the front and the workers
+answer from their caches: these are figures for answers already asked. Needs
+`wrk` and `nginx` (Debian) and `oxigraph` (PyPI) on the PATH or in the virtualenv.
 """
 
 from __future__ import annotations
@@ -100,9 +103,10 @@ def _ms(text: str) -> float:
 def wrk(port: int, path: str, accept: str, seconds: float, connections: int) -> Figures:
     """One wrk run; latency percentiles from its --latency table."""
     url = f"http://127.0.0.1:{port}{path}"
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    command += ["-H", f"Accept: {accept}", url]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-H", f"Accept: {accept}"]
-        + [url],
+        command,
         capture_output=True,
         text=True,
         check=True,
@@ -139,9 +143,10 @@ def oxigraph_server(root: Path, workdir: Path) -> tuple[subprocess.Popen, int]:
         capture_output=True,
     )
     port = _free_port()
+    command = [OXIGRAPH, "serve-read-only", "--location", str(store)]
+    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     process = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
-        + ["--union-default-graph"],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -160,7 +165,7 @@ def _verdict(request: Request, ours: Figures, ratio: float | None) -> str:
         return ""
     value = ratio if request.oxigraph else ours.rps
     ok = value is not None and value >= request.target and ours.non_2xx == 0
-    unit = "×" if request.oxigraph else " req/s"
+    unit = "x" if request.oxigraph else " req/s"
     return f"{'meets' if ok else 'BELOW'} ≥{request.target:g}{unit}"
 
 
@@ -180,29 +185,38 @@ def main() -> None:
         if root is None:
             root = Path(tmp) / "releases"
             subprocess.run([NORMGRAPH, "build", "-q", "--release-dir", str(root)], check=True)
-        ours, our_port = serve(root, args.workers)
-        theirs, their_port = oxigraph_server(root, Path(tmp))
+        servers = {
+            "front": serve(root, args.workers, "--front"),
+            "workers": serve(root, args.workers),
+            "oxigraph": oxigraph_server(root, Path(tmp)),
+        }
         print(f"{args.connections} connections, {args.seconds:g} s each, wrk 2 threads")
-        print(f"{'request':<42} {'normgraph':>10} {'p50/p99 ms':>13} {'non-2xx':>7}"
-              f" {'Oxigraph':>9} {'ratio':>6}")
+        print(
+            f"{'request':<42} {'front':>8} {'p50/p99 ms':>13} {'alone':>7} {'non-2xx':>7}"
+            f" {'Oxigraph':>9} {'ratio':>6}"
+        )
+        run = lambda name, path, accept: wrk(  # noqa: E731
+            servers[name][1], path, accept, args.seconds, args.connections
+        )
         try:
             for request in requests:
-                mine = wrk(our_port, request.normgraph, request.accept, args.seconds, args.connections)
+                front = run("front", request.normgraph, request.accept)
+                alone = run("workers", request.normgraph, request.accept)
                 other = ratio = None
                 if request.oxigraph:
-                    other = wrk(
-                        their_port, request.oxigraph, request.accept, args.seconds, args.connections
-                    )
-                    ratio = mine.rps / other.rps
+                    other = run("oxigraph", request.oxigraph, request.accept)
+                    ratio = front.rps / other.rps
+                failed = front.non_2xx + front.errors + alone.non_2xx + alone.errors
+                latency = f"{front.p50_ms:.1f}/{front.p99_ms:.1f}"
                 print(
-                    f"{request.name:<42} {mine.rps:>10,.0f} {mine.p50_ms:>6.1f}/{mine.p99_ms:<6.1f}"
-                    f" {mine.non_2xx + mine.errors:>7}"
-                    f" {f'{other.rps:,.0f}' if other else '–':>9}"
-                    f" {f'{ratio:.2f}' if ratio else '–':>6}  {_verdict(request, mine, ratio)}",
+                    f"{request.name:<42} {front.rps:>8,.0f} {latency:>13}"
+                    f" {alone.rps:>7,.0f} {failed:>7}"
+                    f" {f'{other.rps:,.0f}' if other else '-':>9}"
+                    f" {f'{ratio:.2f}' if ratio else '-':>6}  {_verdict(request, front, ratio)}",
                     flush=True,
                 )
         finally:
-            for process in (ours, theirs):
+            for process, _ in servers.values():
                 process.terminate()
                 process.wait(timeout=30)
 

@@ -65,18 +65,31 @@ class Lane:
     def admit(self, client: str, wait: float | None = None) -> Iterator[float]:
         """Hold a place for ``client`` while the block runs; yields the seconds waited.
         ``wait`` may shorten the lane's wait (to leave a short time limit room to run)."""
-        started = time.monotonic()
+        with self.in_worker(), self.place(client, wait) as waited:
+            yield waited
+
+    @contextmanager
+    def in_worker(self) -> Iterator[None]:
+        """Count one SPARQL request in progress in this worker (running, waiting for a
+        place, or waiting for an equal request's answer); LaneFull when too many are."""
         if not self._local.acquire(blocking=False):
             raise LaneFull("too many SPARQL requests at once; try again", self.retry_after)
         try:
-            deadline = started + min(self.wait, self.wait if wait is None else wait)
-            with (
-                self._place(self._client_files(client), deadline, "from this client"),
-                self._place(self._slot_files(), deadline, "on this server"),
-            ):
-                yield time.monotonic() - started
+            yield
         finally:
             self._local.release()
+
+    @contextmanager
+    def place(self, client: str, wait: float | None = None) -> Iterator[float]:
+        """A place in the lane for ``client``, for a request already counted by
+        :meth:`in_worker`; yields the seconds waited."""
+        started = time.monotonic()
+        deadline = started + min(self.wait, self.wait if wait is None else wait)
+        with (
+            self._place(self._client_files(client), deadline, "from this client"),
+            self._place(self._slot_files(), deadline, "on this server"),
+        ):
+            yield time.monotonic() - started
 
     @contextmanager
     def _place(self, paths: list[Path], deadline: float, whose: str) -> Iterator[None]:

@@ -13,6 +13,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from flask import Response, request
@@ -25,26 +26,54 @@ MAX_AGE = 300  # seconds a client or proxy may reuse an answer without asking ag
 
 
 class AnswerCache(Generic[T]):
-    """A thread-safe LRU of rendered answers, bounded by their total size in bytes."""
+    """A thread-safe LRU of rendered answers, bounded by their total size in bytes.
+    Equal requests that arrive while an answer is being rendered wait for that
+    rendering instead of starting their own (a burst of one new SPARQL query takes
+    one place in the lane, not sixteen)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[Hashable, tuple[T, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self._rendering: dict[Hashable, Future] = {}
 
     def get(self, key: Hashable, render: Callable[[], T], size: Callable[[T], int] = len) -> T:
-        """The answer cached under ``key``, or ``render()``'s, kept if it fits.
-        An exception from ``render`` keeps nothing."""
+        """The answer cached under ``key``, or ``render()``'s, kept if it fits. An
+        exception from ``render`` keeps nothing; the requests that waited for it get it too."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key][0]
-        value = render()  # outside the lock: other threads go on meanwhile
-        if isinstance(value, str):
-            value = value.encode("utf-8")
-        self._put(key, value, size(value))
-        return value
+            pending = self._rendering.get(key)
+            if pending is None:
+                pending = self._rendering[key] = Future()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            return pending.result()  # raises what the rendering raised
+        try:
+            value = render()  # outside the lock: other threads go on meanwhile
+            if isinstance(value, str):
+                value = value.encode("utf-8")
+            self._put(key, value, size(value))
+            pending.set_result(value)
+            return value
+        except BaseException as error:
+            pending.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                del self._rendering[key]
+
+    def peek(self, key: Hashable) -> T | None:
+        """The answer cached under ``key``, if there is one."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key][0]
+            return None
 
     def _put(self, key: Hashable, value: T, size: int) -> None:
         if size > self.max_bytes // 8:  # a few huge answers must not flush the rest

@@ -2,6 +2,10 @@
 release and equal request, and never served from an older release after `current`
 moves; ETag and conditional requests keep working."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from search_api.cache import AnswerCache
@@ -136,3 +140,43 @@ def test_repeated_searches_are_answered_once(make_app, search_root):
     assert (
         page.status_code == 200 and page.headers["X-Normgraph-Release"] == runtime.live().release.id
     )
+
+
+def test_equal_requests_during_a_rendering_wait_for_it():
+    cache = AnswerCache(max_bytes=1000)
+    started, release, renders = threading.Event(), threading.Event(), []
+
+    def slow() -> bytes:
+        renders.append(1)
+        started.set()
+        release.wait(5)
+        return b"answer"
+
+    first = threading.Thread(target=cache.get, args=("k", slow))
+    first.start()
+    started.wait(5)
+    with ThreadPoolExecutor(4) as others:
+        waiting = [others.submit(cache.get, "k", slow) for _ in range(4)]
+        time.sleep(0.1)  # let them find the rendering under way
+        release.set()
+        assert [w.result(5) for w in waiting] == [b"answer"] * 4
+    first.join()
+    assert renders == [1], "one rendering for all five"
+
+    def failing() -> bytes:
+        started.set()
+        release.wait(5)
+        raise TimeoutError("stopped at the limit")
+
+    started.clear()
+    release.clear()
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(cache.get, "bad", failing)
+        started.wait(5)
+        waiting = [pool.submit(cache.get, "bad", failing) for _ in range(2)]
+        time.sleep(0.1)
+        release.set()
+        for future in [first, *waiting]:
+            with pytest.raises(TimeoutError, match="at the limit"):
+                future.result(5)
+    assert "bad" not in cache._items and not cache._rendering
