@@ -45,6 +45,10 @@ class QueryTimeout(NormgraphError):
     """The query ran past its time limit and was stopped."""
 
 
+class QueryLost(NormgraphError):
+    """The process running the query died (killed, out of memory); asking again works."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The protocol's default-graph-uri / named-graph-uri (both empty: the query decides)."""

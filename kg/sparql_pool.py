@@ -20,7 +20,7 @@ from typing import Any
 
 from kg import errors
 from kg.formats import by_name
-from kg.sparql import Answer, Dataset, QueryRefused, QueryTimeout, run
+from kg.sparql import Answer, Dataset, QueryLost, QueryRefused, QueryTimeout, run
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class QueryPool:
             if child is not None:
                 child.kill()
                 child = None
-            raise errors.NormgraphError("the query process died; try again") from None
+            raise QueryLost("the query process died; try again") from None
         finally:
             self._release(child)
         if status == "ok":

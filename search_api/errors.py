@@ -10,7 +10,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg import errors
-from kg.sparql import QueryRefused, QueryTimeout
+from kg.sparql import QueryLost, QueryRefused, QueryTimeout
 from kg.sparql_lane import LaneFull
 from search_api.negotiation import prefers_html
 from search_api.search.engine import SearchUnavailable
@@ -26,6 +26,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (errors.FormatError, 400),
     (QueryRefused, 403),
     (QueryTimeout, 503),
+    (QueryLost, 503),
     (errors.BuildInProgress, 503),
     (SearchUnavailable, 503),
     (errors.ReleaseNotFound, 503),
