@@ -315,6 +315,7 @@ def test_relations_between_documents(corpus):
     assert {
         ("unmd-1992", "inspiredBy", "id/instrument/iccpr/art/27"),
         ("unmd-1992", "draftApprovedBy", "id/body/chr"),
+        ("undrip-2007", "draftApprovedBy", "id/body/hrc"),
         ("ddpa-declaration-2001", "endorsedBy", "id/body/ga"),
         ("ddpa-programme-2001", "endorsedBy", "id/body/ga"),
         ("cerd-gr-32", "interprets", "id/instrument/icerd/art/1/para/4"),
