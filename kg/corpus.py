@@ -24,7 +24,6 @@ from kg.sources import SourceGraph, file_sha256, graph_name
 from kg.vocab import (
     XSD_BOOLEAN,
     XSD_DATE,
-    XSD_GMONTH_DAY,
     XSD_GYEAR,
     XSD_GYEAR_MONTH,
     XSD_INTEGER,
@@ -212,14 +211,15 @@ _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
 
 def _month_day(ctx: _Ctx, value: Any, line: int) -> list[Any]:
-    """A day of the year, ``08-31`` (xsd:gMonthDay ``--08-31``)."""
+    """A day of the year, ``08-31``. Kept as text: owlrl, once loaded, makes rdflib read
+    every xsd:gMonthDay as ill-typed, so SHACL would refuse a correct one."""
     if not isinstance(value, str) or not _MONTH_DAY.match(value):
         raise ctx.fail(line, f"expected a day of the year as MM-DD such as 08-31, got {value!r}")
     try:  # 2000 is a leap year, so 02-29 passes and 02-30 does not
         dt.date.fromisoformat(f"2000-{value}")
     except ValueError:
         raise ctx.fail(line, f"{value!r} is not a day of the year") from None
-    return [Literal(f"--{value}", datatype=XSD_GMONTH_DAY)]
+    return [Literal(value)]
 
 
 def _adoption(ctx: _Ctx, value: Any, line: int) -> list[Any]:

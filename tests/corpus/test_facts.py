@@ -144,7 +144,7 @@ ADOPTION = {
 # body id -> (members, term in years, founding act by citation, established, reports to, advises)
 BODIES = {
     "cerd": ("18", "4", None, None, {"ga"}, set()),
-    "human-rights-committee": ("18", "4", None, None, set(), set()),
+    "human-rights-committee": ("18", "4", None, None, {"ga"}, set()),
     "hrc": ("47", "3", None, "2006-03-15", set(), set()),
     "wgepad": (
         "5",

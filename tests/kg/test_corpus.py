@@ -235,7 +235,7 @@ def test_event_reads_with_its_kind_day_of_year_and_checks_its_dates(fixture_corp
     path.write_text(record)
     [events] = [s for s in read_corpus(fixture_corpus, IRIS) if s.name == "events.yaml"]
     values = {(t.predicate.value.rsplit("/", 1)[-1], t.object.value) for t in events.triples}
-    assert ("annualDate", "--08-31") in values
+    assert ("annualDate", "08-31") in values
     assert ("22-rdf-syntax-ns#type", IRIS.term("Observance").value) in values
     path.write_text(record.replace("annual_date: 08-31", "annual_date: 02-30"))
     assert "'02-30' is not a day of the year" in str(_error(fixture_corpus))
