@@ -243,6 +243,14 @@ def test_body_size_term_founding_act_and_reporting(corpus, slug):
         assert {_slug(corpus, o) for o in found} == expected, predicate
 
 
+def test_forum_on_minority_issues_advises_the_council(corpus):
+    advised = corpus.values(
+        "SELECT ?o WHERE { ?b ng:advises ?o "
+        "FILTER(STRENDS(STR(?b), '/body/forum-minority-issues')) }"
+    )
+    assert [_slug(corpus, o) for o in advised] == ["hrc"]
+
+
 def test_pfpad_members_are_chosen_by_the_assembly_and_the_council(corpus):
     chosen = corpus.values(
         "SELECT ?by WHERE { ?b ng:membersSelectedBy ?by FILTER(STRENDS(STR(?b), '/body/pfpad')) }"
