@@ -21,7 +21,14 @@ from kg import countries
 from kg.errors import CorpusError
 from kg.iris import Iris
 from kg.sources import SourceGraph, file_sha256, graph_name
-from kg.vocab import XSD_BOOLEAN, XSD_DATE, XSD_GYEAR, XSD_GYEAR_MONTH, XSD_INTEGER, expand
+from kg.vocab import (
+    XSD_BOOLEAN,
+    XSD_DATE,
+    XSD_GYEAR,
+    XSD_GYEAR_MONTH,
+    XSD_INTEGER,
+    expand,
+)
 
 INSTRUMENT_KINDS = (
     "Treaty",
@@ -42,6 +49,13 @@ BODY_KINDS = (
     "UNOffice",
     "CoordinationBody",
 )
+EVENT_KINDS = ("Observance", "Meeting")
+# YAML value of `adoption` -> the ng: individual it names.
+ADOPTION_METHODS = {
+    "without-vote": "AdoptedWithoutVote",
+    "consensus": "AdoptedByConsensus",
+    "recorded-vote": "AdoptedByRecordedVote",
+}
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -186,6 +200,34 @@ def _integer(ctx: _Ctx, value: Any, line: int) -> list[Any]:
     return [Literal(str(value), datatype=XSD_INTEGER)]
 
 
+def _count(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    """A count that may be zero (votes against, abstentions)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ctx.fail(line, f"expected a whole number from 0, got {value!r}")
+    return [Literal(str(value), datatype=XSD_INTEGER)]
+
+
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+
+def _month_day(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    """A day of the year, ``08-31``. Kept as text: owlrl, once loaded, makes rdflib read
+    every xsd:gMonthDay as ill-typed, so SHACL would refuse a correct one."""
+    if not isinstance(value, str) or not _MONTH_DAY.match(value):
+        raise ctx.fail(line, f"expected a day of the year as MM-DD such as 08-31, got {value!r}")
+    try:  # 2000 is a leap year, so 02-29 passes and 02-30 does not
+        dt.date.fromisoformat(f"2000-{value}")
+    except ValueError:
+        raise ctx.fail(line, f"{value!r} is not a day of the year") from None
+    return [Literal(value)]
+
+
+def _adoption(ctx: _Ctx, value: Any, line: int) -> list[Any]:
+    if value not in ADOPTION_METHODS:
+        raise ctx.fail(line, f"adoption {value!r} is not one of: {', '.join(ADOPTION_METHODS)}")
+    return [ctx.iris.term(ADOPTION_METHODS[value])]
+
+
 def _url(ctx: _Ctx, value: Any, line: int) -> list[Any]:
     if not isinstance(value, str) or not _URL.match(value):
         raise ctx.fail(line, f"expected an absolute http(s) URL, got {value!r}")
@@ -274,6 +316,40 @@ INSTRUMENT_FIELDS: dict[str, Field] = {
     "builds_on": Field("ng:buildsOn", _ref("instrument"), many=True),
     "monitored_by": Field("ng:monitoredBy", _ref("body"), many=True),
     "establishes": Field("ng:establishes", _ref("body"), many=True),
+    # how it was adopted, and the treaty life cycle (issue 12)
+    "adoption": Field("ng:adoptionMethod", _adoption),
+    "votes_in_favour": Field("ng:votesInFavour", _count),
+    "votes_against": Field("ng:votesAgainst", _count),
+    "abstentions": Field("ng:abstentions", _count),
+    "vote_record": Field("ng:voteRecord", _text),
+    "opened_for_signature": Field("ng:openedForSignature", _date),
+    "signature_place": Field("ng:signaturePlace", _text),
+    "entry_into_force_rule": Field("ng:entryIntoForceRule", _langtext),
+    "entry_into_force_provision": Field("ng:entryIntoForceProvision", _target),
+    "ratifications_for_entry_into_force": Field("ng:ratificationsForEntryIntoForce", _integer),
+    "unts_volume": Field("ng:untsVolume", _integer),
+    "unts_registration": Field("ng:untsRegistrationNumber", _text),
+    "unts_registered": Field("ng:untsRegistrationDate", _date),
+    "reporting_rule": Field("ng:reportingRule", _langtext),
+    "initial_report_within_years": Field("ng:initialReportWithinYears", _integer),
+    "reporting_interval_years": Field("ng:reportingIntervalYears", _integer),
+    "reporting_provision": Field("ng:reportingProvision", _target),
+    # relations between documents, counts and statements of absence
+    "inspired_by": Field("ng:inspiredBy", _target, many=True),
+    "interprets": Field("ng:interprets", _target, many=True),
+    "draft_approved_by": Field("ng:draftApprovedBy", _ref("body")),
+    "draft_approved_in": Field("ng:draftApprovalAct", _text),
+    "draft_approved": Field("ng:draftApprovalDate", _date),
+    "endorsed_by": Field("ng:endorsedBy", _ref("body")),
+    "endorsed_in": Field("ng:endorsementAct", _text),
+    "endorsed": Field("ng:endorsementDate", _date),
+    "developed_within": Field("ng:developedWithin", _ref("network")),
+    "article_count": Field("ng:articleCount", _integer),
+    "paragraph_count": Field("ng:paragraphCount", _integer),
+    "recommendation_count": Field("ng:recommendationCount", _integer),
+    "domain_count": Field("ng:domainCount", _integer),
+    "objective_count": Field("ng:objectiveCount", _integer),
+    "does_not_define": Field("ng:givesNoDefinitionOf", _ref("group"), many=True),
     "note": Field("skos:note", _langtext),
     **_SOURCED,
     **_TAGGED,
@@ -290,6 +366,13 @@ ORGANIZATION_FIELDS: dict[str, Field] = {
     "established": Field("dcterms:created", _date),
     "founding_instrument": Field("ng:foundingInstrument", _ref("instrument")),
     "parent": Field("org:subOrganizationOf", _ref("body")),
+    "founding_act": Field("ng:foundingAct", _text),
+    "size": Field("ng:memberCount", _integer),
+    "term_years": Field("ng:termOfOfficeYears", _integer),
+    "composition": Field("ng:composition", _langtext),
+    "members_selected_by": Field("ng:membersSelectedBy", _ref("body"), many=True),
+    "reports_to": Field("org:reportsTo", _ref("body"), many=True),
+    "advises": Field("ng:advises", _ref("body"), many=True),
     "note": Field("skos:note", _langtext),
     **_SOURCED,
     **_ALIGNED,
@@ -321,6 +404,29 @@ COMMITMENT_FIELDS: dict[str, Field] = {
     "stated": Field("dcterms:issued", _date),
     "implements": Field("ng:implements", _target, many=True),
     "anniversaries": Field("ng:inLightOf", _ref("anniversary"), many=True),
+    "events": Field("ng:refersToEvent", _ref("event"), many=True),
+    **_SOURCED,
+    **_TAGGED,
+}
+EVENT_FIELDS: dict[str, Field] = {
+    "name": Field("rdfs:label", _langtext),
+    "description": Field("dcterms:description", _langtext),
+    "start": Field("ng:startDate", _date),
+    "end": Field("ng:endDate", _date),
+    "annual_date": Field("ng:annualDate", _month_day),
+    "proclaimed": Field("ng:proclamationDate", _date),
+    "proclaimed_by": Field("ng:proclaimedBy", _ref("instrument")),
+    "founding_act": Field("ng:foundingAct", _text),
+    "coordinator": Field("ng:coordinator", _ref("body")),
+    "convened_by": Field("ng:convenedBy", _ref("body")),
+    "venue": Field("ng:venue", _text),
+    "requested_by": Field("ng:requestedBy", _langtext),
+    "requested": Field("ng:requestDate", _date),
+    "concerns": Field("ng:concernsInstrument", _ref("instrument"), many=True),
+    "led_to": Field("ng:ledTo", _ref("instrument"), many=True),
+    "outcome_document": Field("ng:outcomeDocument", _text),
+    "continues": Field("ng:continues", _ref("event")),
+    "marks": Field("ng:marksAnniversary", _ref("anniversary"), many=True),
     **_SOURCED,
     **_TAGGED,
 }
@@ -554,6 +660,19 @@ def _anniversaries(ctx: _Ctx, items: Any, line: int) -> None:
         _typed(ctx, subject, record, "Anniversary", ANNIVERSARY_FIELDS, "id")
 
 
+def _events(ctx: _Ctx, items: Any, line: int) -> None:
+    for record in _records(ctx, items, line, "event"):
+        if not isinstance(record, dict):
+            raise ctx.fail(line, "each event must be a mapping of keys to values")
+        kind = _kind(ctx, record, EVENT_KINDS, "event")
+        subject, _ = _record(ctx, record, line, "event", ctx.iris.event)
+        start, end = record.get("start"), record.get("end")
+        if isinstance(start, str) and isinstance(end, str) and end < start:
+            raise ctx.fail(record.key_lines["end"], f"end {end} is before start {start}")
+        ctx.add(subject, "rdf:type", ctx.iris.term(kind))
+        _emit_fields(ctx, subject, record, EVENT_FIELDS, {"id", "kind"})
+
+
 def _commitments(ctx: _Ctx, items: Any, line: int) -> None:
     for record in _records(ctx, items, line, "commitment"):
         subject, _ = _record(ctx, record, line, "commitment", ctx.iris.commitment)
@@ -604,6 +723,7 @@ _READERS: dict[str, Callable[[_Ctx, Any, int], None]] = {
     "entities": lambda ctx, items, line: _organizations(ctx, items, line, entity=True),
     "network": _network,
     "anniversaries": _anniversaries,
+    "events": _events,
     "commitments": _commitments,
     "practices": _practices,
     "sdg_goals": _sdg_goals,

@@ -104,6 +104,9 @@ class Iris:
     def anniversary(self, slug: str) -> NamedNode:
         return self._mint(f"id/anniversary/{check_slug(slug)}")
 
+    def event(self, slug: str) -> NamedNode:
+        return self._mint(f"id/event/{check_slug(slug)}")
+
     def sdg_goal(self, number: object) -> NamedNode:
         """An SDG goal by its official number: ``sdg_goal(10)`` -> id/sdg/goal/10."""
         text = str(number).strip()

@@ -24,6 +24,7 @@ CENSUS: dict[str, str] = {
     "networks": "ng:InterAgencyNetwork",
     "practices": "ng:Practice",
     "commitments": "ng:WorkPlanCommitment",
+    "events": "ng:Event",
     "documents": "ng:Document",
     "passages": "ng:Passage",
 }

@@ -35,6 +35,7 @@ def test_manifest_describes_the_release(release_root):
     # themes, groups and the SDG goals and targets are all SKOS concepts
     assert m.counts["concepts"] == m.counts["themes"] + m.counts["groups"] + m.counts["sdgs"]
     assert m.counts["bodies"] >= 10 and m.counts["commitments"] >= 5
+    assert m.counts["events"] >= 6
     files = {i["file"] for i in m.inputs}
     assert {"corpus/instruments/unmd-1992.yaml", "ontology/shapes.ttl"} <= files
     assert set(m.embedding) == {"model", "dimension"}

@@ -205,3 +205,42 @@ def test_a_paragraph_cannot_have_provisions(fixture_corpus):
         "        summary: Second paragraph of the first article.\n        provisions: []\n",
     )
     assert "a paragraph cannot have 'provisions'" in str(_error(fixture_corpus))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("  adoption: by-acclamation", "adoption 'by-acclamation' is not one of: without-vote"),
+        ("  votes_against: -1", "expected a whole number from 0"),
+        ("  entry_into_force_provision: test-decl/article/1", "test-decl/article/1"),
+    ],
+)
+def test_bad_issue_12_values_name_the_line(fixture_corpus, line, message):
+    _edit(
+        fixture_corpus,
+        "instruments/test-decl.yaml",
+        "  binding: false",
+        f"  binding: false\n{line}",
+    )
+    error = _error(fixture_corpus)
+    assert error.line == 11 and message in str(error)
+
+
+def test_event_reads_with_its_kind_day_of_year_and_checks_its_dates(fixture_corpus):
+    path = fixture_corpus / "events.yaml"
+    record = (
+        "events:\n  - id: test-day\n    kind: Observance\n    name: {en: Test day}\n"
+        "    start: 2021-08-31\n    annual_date: 08-31\n    sources: [https://example.org/day]\n"
+    )
+    path.write_text(record)
+    [events] = [s for s in read_corpus(fixture_corpus, IRIS) if s.name == "events.yaml"]
+    values = {(t.predicate.value.rsplit("/", 1)[-1], t.object.value) for t in events.triples}
+    assert ("annualDate", "08-31") in values
+    assert ("22-rdf-syntax-ns#type", IRIS.term("Observance").value) in values
+    path.write_text(record.replace("annual_date: 08-31", "annual_date: 02-30"))
+    assert "'02-30' is not a day of the year" in str(_error(fixture_corpus))
+    path.write_text(record.replace("Observance", "Festival"))
+    assert "event kind 'Festival' is not one of: Observance, Meeting" in str(_error(fixture_corpus))
+    path.write_text(record + "    end: 2021-08-30\n")
+    error = _error(fixture_corpus)
+    assert error.line == 8 and "before start" in str(error)

@@ -100,3 +100,40 @@ def test_practice_without_source_or_instrument_is_refused(fixture_corpus):
         in report
     )
     assert "implements: a practice must implement at least one instrument or provision" in report
+
+
+def test_life_cycle_votes_and_events_are_checked(fixture_corpus):
+    """Issue 12's rules: signature between adoption and entry into force, vote counts only
+    with a recorded vote, events that name defined things."""
+    path = fixture_corpus / "instruments/test-decl.yaml"
+    text = path.read_text().replace(
+        "  binding: false",
+        "  binding: false\n  entry_into_force: 2001-06-01\n  opened_for_signature: 1999-12-31\n"
+        "  votes_in_favour: 10\n  adoption: without-vote",
+    )
+    path.write_text(text)
+    (fixture_corpus / "events.yaml").write_text(
+        "events:\n"
+        "  - id: test-meeting\n"
+        "    kind: Meeting\n"
+        "    name: {en: Test meeting}\n"
+        "    start: 2001-05-02\n"
+        "    concerns: [no-such-instrument]\n"
+        "    sources: [https://example.org/meeting]\n"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        check(_inputs(fixture_corpus), IRIS, silent())
+    report = str(caught.value)
+    assert "cannot be opened for signature before it is adopted" in report
+    assert "vote counts belong to an instrument adopted by a recorded vote" in report
+    assert "events.yaml:6: id/event/test-meeting: concerns: concerns must name" in report
+
+
+def test_recorded_vote_needs_its_counts(fixture_corpus):
+    path = fixture_corpus / "instruments/test-decl.yaml"
+    path.write_text(
+        path.read_text().replace("  binding: false", "  binding: false\n  adoption: recorded-vote")
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        check(_inputs(fixture_corpus), IRIS, silent())
+    assert "adopted by a recorded vote needs its vote counts" in str(caught.value)

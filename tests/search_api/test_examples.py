@@ -53,3 +53,76 @@ def test_fixture_records_answer_the_practice_and_document_examples(web_client):
         "14-passages-mentioning-a-theme",
     ):
         assert _answer(web_client, by_name[name].text)[1] > 0, name
+
+
+def _rows(client, name: str) -> list[dict[str, str]]:
+    text = {e.name: e for e in EXAMPLES}[name].text
+    response = client.post(
+        "/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    bindings = json.loads(response.get_data())["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in bindings]
+
+
+def test_issue_12_examples_give_the_rows_the_record_gives(web_client):
+    """The four questions issue 12 opens with, asked of a real release."""
+    without_vote = {
+        r["symbol"]: r["how"]
+        for r in _rows(web_client, "17-instruments-adopted-without-a-vote")
+        if "symbol" in r
+    }
+    assert without_vote["A/RES/47/135"] == "adopted without a vote"
+    assert without_vote["A/HRC/RES/43/1"] == "adopted by consensus"
+    assert "A/RES/61/295" not in without_vote  # UNDRIP: a recorded vote
+
+    bodies = {r["body"]: r for r in _rows(web_client, "18-bodies-size-and-founding-act")}
+    cerd = bodies["Committee on the Elimination of Racial Discrimination"]
+    assert (cerd["members"], cerd["term_years"], cerd["founding_act"]) == (
+        "18",
+        "4",
+        "A/RES/2106(XX)",
+    )
+    assert cerd["reports_to"] == "General Assembly of the United Nations"
+    wgepad = bodies["Working Group of Experts on People of African Descent"]
+    assert wgepad["founding_act"] == "Commission on Human Rights resolution 2002/68"
+    assert wgepad["founded"] == "2002-04-25" and wgepad["members"] == "5"
+
+    timeline = [(r["date"], r["what"]) for r in _rows(web_client, "19-timeline-of-the-decade")]
+    assert timeline == sorted(timeline)
+    for milestone in (
+        ("2013-12-23", "proclaimed"),
+        ("2014-11-18", "instrument adopted"),
+        ("2015-01-01", "begins"),
+        ("2021-08-02", "instrument adopted"),
+        ("2024-12-31", "ends"),
+        ("2025-01-01", "begins"),
+    ):
+        assert milestone in timeline, milestone
+    assert any(
+        w.startswith("international day proclaimed (observed every 08-31") for _, w in timeline
+    )
+
+    treaties = {
+        r["treaty"]: r for r in _rows(web_client, "20-treaty-paths-adoption-signature-force")
+    }
+    icerd = treaties[
+        "International Convention on the Elimination of All Forms of Racial Discrimination"
+    ]
+    assert (icerd["adopted"], icerd["opened_for_signature"], icerd["at"]) == (
+        "1965-12-21",
+        "1966-03-07",
+        "New York",
+    )
+    assert (icerd["entry_into_force"], icerd["ratifications_needed"], icerd["unts_volume"]) == (
+        "1969-01-04",
+        "27",
+        "660",
+    )
+    fcnm = treaties["Framework Convention for the Protection of National Minorities"]
+    assert (fcnm["adopted"], fcnm["opened_for_signature"], fcnm["at"]) == (
+        "1994-11-10",
+        "1995-02-01",
+        "Strasbourg",
+    )
+    assert fcnm["years_to_entry_into_force"] == "4"

@@ -118,6 +118,16 @@ def test_instrument_page(web_client):
     )
 
 
+def test_instrument_page_shows_how_it_was_adopted_and_its_life_cycle(web_client):
+    html = _page(web_client, "/doc/instrument/fcnm-1995")
+    assert "opened for signature" in html and "1995-02-01" in html and "Strasbourg" in html
+    assert html.index("1994-11-10") < html.index("1995-02-01") < html.index("1998-02-01")
+    html = _page(web_client, "/doc/instrument/undrip-2007")
+    assert "adopted by a recorded vote" in html and "GA/10612" in html
+    html = _page(web_client, "/doc/instrument/hrc-res-43-1")
+    assert "/doc/event/hrc-urgent-debate-june-2020" in html, "the debate that led to it"
+
+
 def test_provision_page(web_client):
     html = _page(web_client, "/doc/instrument/unmd-1992/art/4/para/3")
     assert '<blockquote class="official" lang="en" dir="ltr">States should take' in html
