@@ -14,7 +14,8 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from search_api.blueprints.api import LANGS
 from search_api.errors import ApiError
 from search_api.params import bounded_int, check_known, single
-from search_api.reconcile.matching import QueryError, parse_batch, type_id
+from search_api.reconcile.matching import QueryError, parse_batch, parse_query, type_id
+from search_api.reconcile.service import SUGGEST_LIMIT
 from search_api.runtime import runtime
 from search_api.views.language import direction
 
@@ -62,8 +63,10 @@ def _json_field(name: str, raw: str) -> object:
 def _body() -> dict[str, object]:
     """``queries`` / ``extend`` from the form or query string, or a JSON body: either the
     batch itself or ``{"queries": batch}`` / ``{"extend": request}``."""
-    check_known(request.values, {"queries", "extend", "lang", *_JSONP})
+    check_known(request.values, {"queries", "query", "extend", "lang", *_JSONP})
     out = {n: _json_field(n, v) for n in ("queries", "extend") if (v := single(request.values, n))}
+    if (one := single(request.values, "query")) is not None:  # the deprecated single mode
+        out["query"] = _json_field("query", one) if one.lstrip().startswith("{") else one
     if request.is_json:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
@@ -84,6 +87,9 @@ def reconcile() -> Response:
     try:
         if "queries" in body:
             return _answer(service.reconcile(parse_batch(body["queries"]), _lang()))
+        if "query" in body:
+            batch = service.reconcile({"query": parse_query("query", body["query"])}, _lang())
+            return _answer(batch["query"])
         if "extend" in body:
             return _answer(service.extend(body["extend"], _lang()))
     except QueryError as error:
@@ -100,7 +106,8 @@ def _prefix() -> str:
     return prefix
 
 
-_SUGGEST = {"prefix", "type", "type_strict", "cursor", "limit", "lang", *_JSONP}
+# what suggest clients send (jquery.suggest adds "schema" for properties); "limit" is ours
+_SUGGEST = {"prefix", "type", "type_strict", "cursor", "limit", "schema", "lang", *_JSONP}
 
 
 def _types() -> tuple[str, ...]:
@@ -117,7 +124,8 @@ def _types() -> tuple[str, ...]:
 def suggest_entity() -> Response:
     check_known(request.args, _SUGGEST)
     cursor = bounded_int(request.args, "cursor", 0, 0, 1000)
-    return _answer(_service().suggest_entities(_prefix(), _types(), _lang(), cursor))
+    limit = bounded_int(request.args, "limit", SUGGEST_LIMIT, 1, 50)
+    return _answer(_service().suggest_entities(_prefix(), _types(), _lang(), cursor, limit))
 
 
 @bp.get("/suggest/type")
@@ -161,7 +169,7 @@ def preview() -> Response:
     check_known(request.args, {"id", "lang"})
     lang = _lang()
     html = render_template("reconcile_preview.html", card=_card(), lang=lang, dir=direction(lang))
-    return Response(html, mimetype="text/html")
+    return Response(html, mimetype="text/html", headers={"Access-Control-Allow-Origin": "*"})
 
 
 @bp.get("/flyout")

@@ -261,9 +261,9 @@ def _properties(name: str, raw: object) -> tuple[PropertyValue, ...]:
         raise QueryError(f"query {name!r}: 'properties' must be a list of {{pid, v}}")
     out = []
     for item in raw:
-        if not isinstance(item, dict) or "pid" not in item or "v" not in item:
+        if not isinstance(item, dict) or "v" not in item or not ("pid" in item or "p" in item):
             raise QueryError(f"query {name!r}: each property needs 'pid' and 'v'")
-        pid = item["pid"]
+        pid = item.get("pid", item.get("p"))  # "p": the name older clients send
         if pid not in PROPERTY_BY_ID:
             known = ", ".join(PROPERTY_BY_ID)
             raise QueryError(f"query {name!r}: unknown property {pid!r}; known: {known}")

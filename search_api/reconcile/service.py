@@ -84,11 +84,16 @@ class Service:
         return out
 
     def suggest_entities(
-        self, prefix: str, types: tuple[str, ...], lang: str, cursor: int = 0
+        self,
+        prefix: str,
+        types: tuple[str, ...],
+        lang: str,
+        cursor: int = 0,
+        limit: int = SUGGEST_LIMIT,
     ) -> dict:
         """``cursor``: how many suggestions the client has already shown."""
         kinds = set(types) or None
-        found = self.catalog.names.suggest(prefix, cursor + SUGGEST_LIMIT, lang, kinds)
+        found = self.catalog.names.suggest(prefix, cursor + limit, lang, kinds)
         result = []
         for s in found[cursor:]:
             entity = self.catalog.entities[s.iri]
