@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ingest import citations
+from ingest.lexicon import resolution_form
 from search_api.reconcile.catalog import PROPERTY_BY_ID, TYPE_ALIASES, TYPE_BY_ID, Catalog, Entity
+from search_api.search import translate
 from search_api.search.suggest import fold
 
 STRICTNESS = ("any", "should", "all")
@@ -23,6 +25,8 @@ DEFAULT_LIMIT, MAX_LIMIT = 10, 100
 FLOOR = 50.0  # below this similarity a name is not a candidate
 MISMATCH = 0.6  # score factor for each given property value a candidate contradicts
 SHOULD_BONUS = 5.0  # type_strict=should: candidates of the given types come first
+TRANSLATED = 0.95  # a name found through the query's English version is less sure
+OTHER_NUMBER = 0.85  # a name without the numbers the query has (GR 32 for "GR 36")
 
 
 class QueryError(ValueError):
@@ -68,12 +72,12 @@ class Matcher:
         self.catalog = catalog
         self._exact: dict[str, set[str]] = defaultdict(set)  # key or squashed key -> IRIs
         self._by_key: dict[str, set[str]] = defaultdict(set)
-        for entry in catalog.names.entries:
-            k = key(entry.label)
+        for iri, name in _names(catalog):
+            k = key(name)
             if k:
-                self._by_key[k].add(entry.iri)
-                self._exact[k].add(entry.iri)
-                self._exact[k.replace(" ", "")].add(entry.iri)
+                self._by_key[k].add(iri)
+                self._exact[k].add(iri)
+                self._exact[k.replace(" ", "")].add(iri)
         self._choices: dict[str, list[str]] = defaultdict(list)  # type -> name keys
         for k, iris in self._by_key.items():
             for t in {t for iri in iris for t in catalog.entities[iri].types}:
@@ -118,16 +122,30 @@ class Matcher:
             out[iri] = (100.0, True)
         for iri in self._cited(text) & allowed:
             out[iri] = (100.0, True)
-        q = key(text)
         types = {t for iri in allowed for t in self.catalog.entities[iri].types}
         choices = sorted({k for t in types for k in self._choices.get(t, ())})
-        for name, similarity, _ in process.extract(
-            q, choices, scorer=fuzz.WRatio, limit=200, score_cutoff=FLOOR
-        ):
-            score = min(float(similarity), 99.0)  # only an exact name scores 100
-            for iri in self._by_key[name] & allowed:
-                if iri not in out or out[iri][0] < score:
-                    out[iri] = (score, False)
+        for q, weight in self._readings(text):
+            for name, similarity, _ in process.extract(
+                q, choices, scorer=fuzz.WRatio, limit=200, score_cutoff=FLOOR
+            ):
+                score = min(float(similarity), 99.0) * weight  # only an exact name scores 100
+                if not _numbers(q) <= _numbers(name):
+                    score *= OTHER_NUMBER
+                for iri in self._by_key[name] & allowed:
+                    if iri not in out or out[iri][0] < score:
+                        out[iri] = (score, False)
+        return out
+
+    @staticmethod
+    def _readings(text: str) -> list[tuple[str, float]]:
+        """The query's key, and its English version if it reads as French or Spanish (the
+        search's glossary, search_api.search.translate): names in English only still match."""
+        q = key(text)
+        out = [(q, 1.0)]
+        for lang in translate.LANGUAGES:
+            english = key(translate.to_english(text, lang, []))
+            if english and english not in {k for k, _ in out}:
+                out.append((english, TRANSLATED))
         return out
 
     def _cited(self, text: str) -> set[str]:
@@ -189,6 +207,21 @@ class Matcher:
         exact = [c for c in candidates if c.exact]
         if len(exact) == 1 and all(exact[0].checks.values()) and exact[0] is candidates[0]:
             exact[0].match = True
+
+
+def _names(catalog: Catalog) -> list[tuple[str, str]]:
+    """(IRI, name): every label the suggester reads, and 'resolution 61/295' for a
+    resolution's symbol where no other thing has that form."""
+    pairs = [(e.iri, e.label) for e in catalog.names.entries]
+    forms: dict[str, set[str]] = defaultdict(set)
+    for iri, name in pairs:
+        if form := resolution_form(name):
+            forms[form].add(iri)
+    return pairs + [(next(iter(iris)), form) for form, iris in forms.items() if len(iris) == 1]
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", text))
 
 
 def parse_batch(batch: object) -> dict[str, Query]:

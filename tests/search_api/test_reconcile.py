@@ -271,3 +271,17 @@ def test_suggest_services_and_preview_errors(client):
     assert (
         client.get("/reconcile/propose_properties", query_string={"type": "Cat"}).status_code == 400
     )
+
+
+def test_the_bench_set_is_large_sourced_and_current(client):
+    """bench/reconcile.tsv: at least 150 names, every outside spelling with its URL, and
+    every expected entity still in the graph (a renamed id would silently score a miss)."""
+    from bench.reconcile import BENCH, read_bench
+
+    cases = read_bench(BENCH)
+    assert len(cases) >= 150
+    assert {c.lang for c in cases} == {"en", "fr", "es", "ar", "ru", "zh"}
+    assert all(c.source == "project" or c.source.startswith(("http://", "https://")) for c in cases)
+    for entity in sorted({c.expected for c in cases}):
+        preview = client.get("/reconcile/preview", query_string={"id": entity})
+        assert preview.status_code == 200, entity
