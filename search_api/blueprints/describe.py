@@ -10,7 +10,7 @@ from pyoxigraph import serialize
 from kg.export import DUMPS
 from kg.formats import GRAPH, by_name, of_kinds
 from kg.vocab import prefixes
-from search_api.descriptions import jsonld_context, ontology_terms, void
+from search_api.descriptions import jsonld_context, named_graphs, ontology_terms, void
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known
 from search_api.runtime import runtime
@@ -64,6 +64,10 @@ def dataset() -> Response:
         url_for("sparql.endpoint", _external=True),
         dumps,
         examples,
+    )
+    store = url_for("store.graph", _external=True)
+    triples += named_graphs(
+        url_for("describe.dataset", _external=True) + "#normgraph", live.graph_sizes, store
     )
     body = serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
     return Response(body, content_type=fmt.media_type, headers={"Vary": "Accept"})
