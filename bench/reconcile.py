@@ -4,12 +4,13 @@
 
 Sends every name of the bench set (bench/reconcile.tsv) to the current release
 (NORMGRAPH_RELEASE_DIR) through /reconcile, in batches of 10 as OpenRefine does,
-in-process, each with the type its column would be reconciled against (``--no-type``:
-without one). Prints, per language and overall: the precision of ``match: true``
-(of the names auto-matched, how many got the right entity), how many were
-auto-matched, and top-1 and top-3 recall (the right entity first, or among the first
-three candidates). ``--misses`` lists the names whose entity is not in the top 3 and the
-wrong auto-matches. The README records the figures.
+in-process, each with the type its column would be reconciled against and
+``type_strict: should``, as OpenRefine sends them (``--no-type``: without a type).
+Prints, per language and overall: the precision of ``match: true`` (of the names
+auto-matched, how many got the right entity), how many were auto-matched, and top-1
+and top-3 recall (the right entity first, or among the first three candidates).
+``--misses`` lists the names whose entity is not in the top 3 and the wrong
+auto-matches. The README records the figures.
 """
 
 from __future__ import annotations
@@ -71,7 +72,10 @@ def run(cases: list[Case], with_type: bool) -> list[Outcome]:
         for start in range(0, len(cases), BATCH):
             batch = cases[start : start + BATCH]
             queries = {
-                f"q{i}": {"query": c.name, **({"type": c.type} if with_type else {})}
+                f"q{i}": {
+                    "query": c.name,
+                    **({"type": c.type, "type_strict": "should"} if with_type else {}),
+                }
                 for i, c in enumerate(batch)
             }
             response = client.post("/reconcile", data={"queries": json.dumps(queries)})

@@ -101,7 +101,10 @@ class Matcher:
             checks = {p.pid: self._holds(entity, p) for p in query.properties}
             score *= MISMATCH ** sum(not ok for ok in checks.values())
             candidates.append(Candidate(entity, round(min(score, 100.0), 2), exact, checks))
-        candidates.sort(key=lambda c: (-c.score, not c.exact, c.entity.iri))
+        wanted = set(query.types)
+        candidates.sort(
+            key=lambda c: (-c.score, not c.exact, not wanted & c.entity.types, c.entity.iri)
+        )
         if not query.text.strip():
             candidates = [c for c in candidates if all(c.checks.values())]
         self._decide(candidates, query)
@@ -203,8 +206,12 @@ class Matcher:
         return self.named(value)
 
     def _decide(self, candidates: list[Candidate], query: Query) -> None:
-        """match: true for the one exact candidate, if it is alone and uncontradicted."""
+        """match: true for the one exact candidate, if it is alone among those of the asked
+        types (with type_strict=should, OpenRefine's default, other types are listed but
+        do not make a name ambiguous) and uncontradicted."""
         exact = [c for c in candidates if c.exact]
+        typed = [c for c in exact if set(query.types) & c.entity.types]
+        exact = typed or exact
         if len(exact) == 1 and all(exact[0].checks.values()) and exact[0] is candidates[0]:
             exact[0].match = True
 

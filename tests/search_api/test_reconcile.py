@@ -179,6 +179,12 @@ def test_a_name_two_things_share_is_not_certain_until_the_type_decides(client):
     body = reconcile(client, q0={"query": "Human Rights Council", "type": "Body"})["q0"]["result"]
     assert body[0]["id"] == "body/hrc" and body[0]["match"] is True
     assert all(any(t["id"] == "Body" for t in c["type"]) for c in body)
+    should = {"query": "Human Rights Council", "type": "Body", "type_strict": "should"}
+    listed = reconcile(client, q0=should)["q0"]["result"]
+    assert [(c["id"], c["match"]) for c in listed[:2]] == [
+        ("body/hrc", True),
+        ("instrument/ga-res-60-251", False),
+    ]
 
 
 def test_type_strict_and_limit(client):
