@@ -124,6 +124,13 @@ def _named(store: Store, base: str, language: str, query: str, kinds: dict[str, 
     return out
 
 
+def resolution_form(symbol: str) -> str | None:
+    """How texts cite a resolution or decision by number: 'A/RES/47/135' -> 'resolution
+    47/135', 'A/HRC/RES/43/1' -> 'resolution 43/1'; None for other symbols."""
+    match = _RESOLUTION_SYMBOL.match(symbol)
+    return f"{_KIND_WORDS[match['kind']]} {match['number']}" if match else None
+
+
 def _variants(text: str) -> set[str]:
     """Shorter forms by which texts name a title: without a leading "the", "International",
     "United Nations" or "UN"; the part before the first comma ("World Conference against
@@ -146,8 +153,8 @@ def _terms(named: dict[str, tuple[Target, list[tuple[str, bool]]]]) -> list[Term
     for iri, (target, texts) in named.items():
         terms += [Term(text, target, exact) for text, exact in texts]
         for text, exact in texts:
-            if match := _RESOLUTION_SYMBOL.match(text):
-                derived[f"{_KIND_WORDS[match['kind']]} {match['number']}"].add(iri)
+            if form := resolution_form(text):
+                derived[form].add(iri)
             if not exact:
                 for variant in _variants(text):
                     derived[variant].add(iri)

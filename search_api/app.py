@@ -10,7 +10,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kg.config import Settings
 from kg.sparql_lane import Lane
 from search_api import errors
-from search_api.blueprints import api, describe, health, linked_data, pages, sparql
+from search_api.blueprints import (
+    api,
+    describe,
+    health,
+    linked_data,
+    pages,
+    reconcile,
+    sparql,
+    store,
+)
 from search_api.errors import ApiError
 from search_api.openapi import bp as openapi_bp
 from search_api.runtime import Runtime
@@ -30,6 +39,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.extensions["normgraph"] = Runtime(settings, lane)
     blueprints = (health.bp, pages.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp)
+    blueprints += (reconcile.bp, store.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, Variable
 
@@ -111,6 +112,23 @@ def void(
             Triple(dist, _n(DCAT + "compressFormat"), Literal("application/gzip")),
         ]
     t += [Triple(ds, _n(VOID + "exampleResource"), _n(iri)) for iri in examples]
+    return t
+
+
+def named_graphs(dataset: str, sizes: dict[str, int], store: str) -> list[Triple]:
+    """Each named graph as a VoID subset with its name (sd:name), size and the Graph Store
+    Protocol URL that returns it (``store``: the /store endpoint)."""
+    ds, t = _n(dataset), []
+    for i, (graph, count) in enumerate(sorted(sizes.items())):
+        subset = BlankNode(f"graph-{i}")
+        t += [
+            Triple(ds, _n(VOID + "subset"), subset),
+            Triple(subset, _n(RDF + "type"), _n(VOID + "Dataset")),
+            Triple(subset, _n(RDF + "type"), _n(SD + "NamedGraph")),
+            Triple(subset, _n(SD + "name"), _n(graph)),
+            Triple(subset, _n(VOID + "triples"), _int(count)),
+            Triple(subset, _n(VOID + "dataDump"), _n(f"{store}?{urlencode({'graph': graph})}")),
+        ]
     return t
 
 

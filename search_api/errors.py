@@ -45,7 +45,8 @@ class ApiError(Exception):
 def render(
     status: int, title: str, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    json_paths = ("/api/", "/reconcile")
+    if request.path.startswith(json_paths) or request.accept_mimetypes.best == "application/json":
         response = jsonify(error={"status": status, "title": title, "message": message})
     elif prefers_html(request):
         response = Response(

@@ -134,6 +134,120 @@ _RDF = {
 _JSON = {"application/json": {"schema": {"type": "object"}}}
 
 
+_CALLBACK = _query("callback", "JSONP: wrap the JSON in a call of this function", _STRING)
+_JSONP = {"application/javascript": {"schema": _STRING}}
+
+
+def _reconcile_ops() -> dict:
+    """The Reconciliation Service API 0.2 (search_api.blueprints.reconcile)."""
+    json_or_jsonp = {"application/json": {"schema": {"type": "object"}}, **_JSONP}
+    form = {
+        "type": "object",
+        "properties": {
+            "queries": {"type": "string", "description": "a query batch, JSON"},
+            "extend": {"type": "string", "description": "a data extension request, JSON"},
+            "callback": _STRING,
+        },
+    }
+    batch = {
+        "type": "object",
+        "description": "a query batch ({key: {query, type, type_strict, limit, properties}}), "
+        "or {queries: batch} or {extend: request}",
+    }
+    params = [
+        _query("queries", "a query batch, JSON (OpenRefine sends it as a form field)", _STRING),
+        _query("query", "one query (the deprecated single mode): a name or a query, JSON", _STRING),
+        _query("extend", "a data extension request, JSON: {ids, properties}", _STRING),
+        _query("lang", "language of candidate names", _enum(api.LANGS)),
+        _CALLBACK,
+    ]
+    ok = {
+        "description": "the service manifest (no queries), a result batch, one result "
+        "(single mode) or a data extension response",
+        "content": json_or_jsonp,
+    }
+    entry = {
+        "get": {
+            "summary": "Reconciliation Service API 0.2: manifest, queries or data extension",
+            "parameters": params,
+            "responses": {"200": ok, "400": _ERROR},
+        },
+        "post": {
+            "summary": "reconciliation queries or data extension, as a form or JSON",
+            "parameters": [_LANG, _CALLBACK],
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": form},
+                    "application/json": {"schema": batch},
+                }
+            },
+            "responses": {"200": ok, "400": _ERROR},
+        },
+    }
+    prefix = _query("prefix", "text typed so far", _text(200), True)
+    suggest = [
+        _query("type", "types (entity suggest)", _IDS),
+        _query("type_strict", "accepted for OpenRefine, not used", _STRING),
+        _query("cursor", "suggestions already shown", _int((0, 1000))),
+        _query("limit", "most suggestions", _int((1, 50))),
+        _query("schema", "accepted for OpenRefine, not used", _STRING),
+        _LANG,
+        _CALLBACK,
+    ]
+    entity_id = _query("id", "an entity id (instrument/unmd-1992) or IRI", _STRING, True)
+    return {
+        "/reconcile": entry,
+        "/reconcile/suggest/entity": _doc(
+            "suggest entities by name", json_or_jsonp, [prefix, *suggest]
+        ),
+        "/reconcile/suggest/type": _doc("suggest types", json_or_jsonp, [prefix, *suggest]),
+        "/reconcile/suggest/property": _doc(
+            "suggest properties", json_or_jsonp, [prefix, *suggest]
+        ),
+        "/reconcile/propose_properties": _doc(
+            "the properties data extension offers for a type",
+            json_or_jsonp,
+            [
+                _query("type", "a type id", _STRING, True),
+                _query("limit", "most properties", _int((1, 100))),
+                _CALLBACK,
+            ],
+        ),
+        "/reconcile/preview": _doc(
+            "an HTML card of an entity", {"text/html": {"schema": _STRING}}, [entity_id, _LANG]
+        ),
+        "/reconcile/flyout": _doc(
+            "the card as JSON ({id, html}) for suggest flyouts",
+            json_or_jsonp,
+            [entity_id, _LANG, _CALLBACK],
+        ),
+    }
+
+
+def _store_ops() -> dict:
+    """The Graph Store HTTP Protocol, read side (search_api.blueprints.store)."""
+    refused = {
+        "summary": "refused: the graph store is read-only (writes go through SPARQL Update)",
+        "responses": {"405": {**_ERROR, "headers": {"Allow": {"schema": _STRING}}}},
+    }
+    get = _doc(
+        "a named graph (graph=IRI) or the default graph (default: the union of the named "
+        "graphs), in an RDF format by Accept or format=",
+        _RDF,
+        [
+            _query("graph", "a named graph's IRI, as /.well-known/void lists them", _STRING),
+            _query(
+                "default",
+                "the default graph (give it without a value)",
+                {"type": "string", "maxLength": 0},
+            ),
+            _query("format", "RDF format, instead of Accept", _enum(formats.names(formats.GRAPH))),
+        ],
+        {"406": _ERROR},
+    )
+    return {"/store": {**get, **{m: refused for m in ("post", "put", "delete", "patch")}}}
+
+
 def spec() -> dict:
     see_other = {
         "303": {"description": "See Other: /doc/... (HTML) or /data/... (RDF) by Accept"},
@@ -247,6 +361,8 @@ def spec() -> dict:
             "/healthz": _doc("liveness", _JSON),
             "/readyz": _doc("readiness: a release is open", _JSON, extra={"503": _ERROR}),
             "/openapi.json": _doc("this description", _JSON),
+            **_reconcile_ops(),
+            **_store_ops(),
         },
         "components": {
             "schemas": {

@@ -23,6 +23,8 @@ from kg.sparql_pool import QueryPool
 from kg.store import open_read_only
 from search_api.cache import AnswerCache
 from search_api.descriptions import graph_sizes
+from search_api.reconcile.catalog import Catalog
+from search_api.reconcile.service import Service
 from search_api.search.encoder import Encoder
 from search_api.search.engine import Searcher
 from search_api.search.query_vectors import RememberingEncoder
@@ -51,6 +53,10 @@ class Live:
     @cached_property
     def suggester(self) -> Suggester:
         return Suggester.from_store(self.store, self.iris)
+
+    @cached_property
+    def reconciler(self) -> Service:
+        return Service(Catalog.from_store(self.store, self.iris))
 
     @cached_property
     def searcher(self) -> Searcher:

@@ -11,7 +11,7 @@ from kg.export import DUMPS
 from kg.formats import GRAPH, by_name, of_kinds
 from kg.vocab import prefixes
 from search_api.cache import release_answer
-from search_api.descriptions import jsonld_context, ontology_terms, void
+from search_api.descriptions import jsonld_context, named_graphs, ontology_terms, void
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known
 from search_api.runtime import runtime
@@ -57,6 +57,7 @@ def dataset() -> Response:
     fmt = pick(request, of_kinds(GRAPH))
 
     def rdf() -> bytes:
+        dataset = url_for("describe.dataset", _external=True) + "#normgraph"
         dumps = {
             media: url_for("describe.dump", name=public, _external=True)
             for public, (_, media) in PUBLIC_DUMPS.items()
@@ -66,13 +67,10 @@ def dataset() -> Response:
             live.iris.theme("law-enforcement").value,
             live.iris.ontology().value,
         ]
-        triples = void(
-            url_for("describe.dataset", _external=True) + "#normgraph",
-            live.release.manifest,
-            url_for("sparql.endpoint", _external=True),
-            dumps,
-            examples,
-        )
+        endpoint = url_for("sparql.endpoint", _external=True)
+        triples = void(dataset, live.release.manifest, endpoint, dumps, examples)
+        store = url_for("store.graph", _external=True)
+        triples += named_graphs(dataset, live.graph_sizes, store)
         return serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))
 
     response = release_answer(live, rdf, fmt.media_type, fmt.name)

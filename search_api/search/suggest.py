@@ -11,14 +11,30 @@ from pyoxigraph import Store
 from kg.iris import Iris
 from kg.vocab import prefixes
 
-_LABELS = """
-SELECT DISTINCT ?r ?label ?type ?pref WHERE {
-  VALUES (?p ?rank) { (skos:prefLabel 0) (ng:shortTitle 1) (rdfs:label 2) (ng:abbreviation 3)
-                      (ng:symbol 4) (skos:altLabel 5) }
-  VALUES ?type { ng:Theme ng:RightsHolderGroup ng:Instrument ng:Body ng:UNEntity ng:Practice }
+# (predicate, rank): the lower the rank, the better the label names its resource
+LABEL_PREDICATES = (
+    ("skos:prefLabel", 0),
+    ("ng:shortTitle", 1),
+    ("rdfs:label", 2),
+    ("ng:abbreviation", 3),
+    ("ng:symbol", 4),
+    ("skos:altLabel", 5),
+)
+
+
+def _labels_query(kinds: dict[str, str], predicates: tuple[tuple[str, int], ...]) -> str:
+    pairs = " ".join(f"({p} {rank})" for p, rank in predicates)
+    types = " ".join(f"ng:{name}" for name in kinds)
+    return f"""
+SELECT DISTINCT ?r ?label ?type ?pref WHERE {{
+  VALUES (?p ?rank) {{ {pairs} }}
+  VALUES ?type {{ {types} }}
   ?r a ?type ; ?p ?label .
+  FILTER(isLiteral(?label))
   BIND(?rank AS ?pref)
-}"""
+}}"""
+
+
 KINDS = {
     "Theme": "theme",
     "RightsHolderGroup": "group",
@@ -59,13 +75,22 @@ class Suggester:
         self.entries, self.display = entries, display
 
     @classmethod
-    def from_store(cls, store: Store, iris: Iris) -> Suggester:
+    def from_store(
+        cls,
+        store: Store,
+        iris: Iris,
+        kinds: dict[str, str] = KINDS,
+        predicates: tuple[tuple[str, int], ...] = LABEL_PREDICATES,
+    ) -> Suggester:
+        """``kinds``: class local name -> kind, the classes whose labels are read;
+        ``predicates``: which properties name them, with their ranks."""
         entries, display = [], {}
+        query = _labels_query(kinds, predicates)
         for row in store.query(
-            _LABELS, prefixes=prefixes(iris.base), use_default_graph_as_union=True
+            query, prefixes=prefixes(iris.base), use_default_graph_as_union=True
         ):
             label = row["label"]
-            kind = KINDS[row["type"].value.rsplit("/", 1)[-1]]
+            kind = kinds[row["type"].value.rsplit("/", 1)[-1]]
             lang = getattr(label, "language", None)
             rank = int(row["pref"].value)
             entries.append(Entry(fold(label.value), label.value, lang, row["r"].value, kind, rank))
@@ -80,14 +105,18 @@ class Suggester:
                 return self.display[(iri, candidate)]
         return next((v for (i, _), v in self.display.items() if i == iri), iri)
 
-    def suggest(self, query: str, limit: int = 10, lang: str = "en") -> list[Suggestion]:
+    def suggest(
+        self, query: str, limit: int = 10, lang: str = "en", kinds: set[str] | None = None
+    ) -> list[Suggestion]:
         """Labels that start with the query first, then words that do, then substrings;
-        one suggestion per resource."""
+        one suggestion per resource (of ``kinds`` only, when given)."""
         q = fold(query.strip())
         if not q:
             return []
         scored = []
         for e in self.entries:
+            if kinds is not None and e.kind not in kinds:
+                continue
             if e.folded.startswith(q):
                 tier = 0
             elif f" {q}" in f" {e.folded}":

@@ -112,6 +112,8 @@ class ConceptPage(Page):
     broader: list[Link]
     narrower: list[Link]
     related: list[Link]
+    exact_matches: list[str]  # concepts of other vocabularies (UNBIS) that mean the same
+    close_matches: list[str]
     tagged: list[Group]
     search: list[tuple[str, str]]  # the search page's query for "search within this concept"
     graph: Graph
@@ -426,6 +428,8 @@ def _concept(ctx: _Context) -> ConceptPage:
         broader=ctx.links(ctx.take_iris("skos:broader")),
         narrower=ctx.links(narrower),
         related=ctx.links(related),
+        exact_matches=ctx.take_iris("skos:exactMatch"),
+        close_matches=ctx.take_iris("skos:closeMatch"),
         tagged=_by_kind(ctx, tagged),
         search=_within(facts, iri, ctx.header.label.text),
         graph=neighbourhood(facts, lang),
