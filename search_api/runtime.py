@@ -81,7 +81,7 @@ class Runtime:
 
     @cached_property
     def encoder(self) -> Encoder:
-        return Encoder(self.settings.embedding_model, threads=1)
+        return Encoder.from_settings(self.settings, threads=1)
 
     @property
     def lane(self) -> Lane:
