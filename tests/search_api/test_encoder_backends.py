@@ -84,3 +84,11 @@ def test_either_backend_gives_the_same_top_ten(search_root, encoder, torch_encod
         request = SearchRequest(q=q, lang=lang)
         top = [h.iri for h in ours.search(request).hits]
         assert top == [h.iri for h in theirs.search(request).hits], q
+
+
+def test_info_says_which_backend_ran(search_root, cli, encoder):
+    result = cli("info", "--release-dir", str(search_root))
+    assert result.returncode == 0, result.stderr
+    assert f"embedding  sentence-transformers/all-MiniLM-L6-v2 (384-d), {encoder.backend}" in (
+        result.stdout
+    )
