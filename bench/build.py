@@ -19,6 +19,7 @@ from kg.build import Inputs, build
 from kg.config import Settings
 from kg.embedded import corpus_dir, ontology_dir
 from kg.progress import silent
+from search_api.search.encoder import encoder_args
 from search_api.search.index import finalizer
 
 
@@ -36,7 +37,7 @@ def main() -> None:
             times.append(time.perf_counter() - started)
             counts = release.manifest.counts
             print(f"graph only, run {run}: {times[-1]:.2f} s, {counts['triples']:,} triples")
-        finalize = finalizer(settings.embedding_model)
+        finalize = finalizer(*encoder_args(settings))
         for run in range(1, 3):
             started = time.perf_counter()
             release = build(settings, inputs, silent(), finalize=finalize)

@@ -1,8 +1,10 @@
 """Search benchmarks.
 
-    .venv/bin/python bench/search.py passages [--count 100000]
-        generated passages embedded with the real model: embedding throughput,
-        index build time (dense + lexical), p50/p99 of hybrid search in-process, memory
+    .venv/bin/python bench/search.py passages [--count 100000] [--vectors FILE]
+        generated passages embedded with the real model: the OpenVINO backend against plain
+        sentence-transformers (torch) in the same run (1,200 passages in batches, 200 single
+        queries), embedding throughput, index build time (dense + lexical), p50/p99 of hybrid
+        search in-process, memory
     .venv/bin/python bench/search.py corpus [--qrels bench/qrels.tsv] [--rounds 5]
         the current release (NORMGRAPH_RELEASE_DIR): p50/p99 of the default search,
         in-process, over the judged queries' texts (the query embedding included)
@@ -17,11 +19,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import random
 import resource
+import shutil
 import statistics
+import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import faiss
@@ -54,6 +60,44 @@ def _passages(count: int, seed: int = 7) -> list[str]:
     ]
 
 
+def _query_times(encoder, queries: list[str]) -> list[float]:
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        encoder.encode([q])
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def compare_backends(sample: list[str], queries: list[str], models: Path) -> None:
+    """Plain sentence-transformers against OpenVINO, alternately, on the same texts; the
+    export is left in ``models`` for the search that follows."""
+    from search_api.search.encoder import Encoder
+
+    encoders = {name: Encoder(backend=name, cache_dir=models) for name in ("torch", "openvino")}
+    rates: dict[str, list[float]] = {name: [] for name in encoders}
+    vectors = {}
+    for encoder in encoders.values():
+        encoder.encode(sample[:64])  # warm up
+    for _ in range(2):
+        for name, encoder in encoders.items():
+            started = time.perf_counter()
+            vectors[name] = encoder.encode(sample, batch_size=128)
+            rates[name].append(len(sample) / (time.perf_counter() - started))
+    cosine = (vectors["torch"] * vectors["openvino"]).sum(axis=1)
+    for name, encoder in encoders.items():
+        q = statistics.quantiles(_query_times(encoder, queries), n=100)
+        print(
+            f"embedding with {encoder.backend}: {len(sample):,} passages, best of 2: "
+            f"{max(rates[name]):.0f} passages/s; one query: p50 {q[49]:.1f} ms, "
+            f"p99 {q[98]:.1f} ms"
+        )
+    ratio = max(rates["openvino"]) / max(rates["torch"])
+    print(
+        f"openvino / torch: {ratio:.2f}x; cosine mean {cosine.mean():.5f}, min {cosine.min():.5f}"
+    )
+
+
 def bench_passages(count: int, cache: Path | None = None) -> None:
     from kg.release import Manifest, Release
     from search_api.search import lexical
@@ -64,8 +108,13 @@ def bench_passages(count: int, cache: Path | None = None) -> None:
     from search_api.search.units import Unit
 
     texts = _passages(count)
+    queries = [" ".join(q.split()[:8]) for q in _passages(200, seed=11)]
+    models = Path(tempfile.mkdtemp(prefix="bench-models-"))
+    # in a process of its own, so that torch stays out of the memory measured below
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(compare_backends, texts[:1200], queries, models).result()
     units = [Unit(f"https://example.org/p/{i}", "passage", t[:60], t) for i, t in enumerate(texts)]
-    encoder = Encoder()
+    encoder = Encoder(cache_dir=models)
     encoder.encode(["warm up"])
     if cache is not None and cache.exists():
         vectors = np.load(cache)
@@ -75,7 +124,10 @@ def bench_passages(count: int, cache: Path | None = None) -> None:
         vectors = encoder.encode(texts, batch_size=128)
         embed_s = time.perf_counter() - started
         rate = count / embed_s
-        print(f"embedding: {count:,} passages in {embed_s:.0f} s = {rate:.0f} passages/s")
+        print(
+            f"embedding ({encoder.backend}): {count:,} passages in {embed_s:.0f} s = "
+            f"{rate:.0f} passages/s"
+        )
         if cache is not None:
             np.save(cache, vectors)
     if len(vectors) != count:
@@ -98,10 +150,8 @@ def bench_passages(count: int, cache: Path | None = None) -> None:
             Labels({}, {}),
             None,
         )
-        queries = _passages(200, seed=11)
         times = []
         for q in queries:
-            q = " ".join(q.split()[:8])
             started = time.perf_counter()
             searcher.search(SearchRequest(q=q))
             times.append((time.perf_counter() - started) * 1000)
@@ -110,7 +160,9 @@ def bench_passages(count: int, cache: Path | None = None) -> None:
             f"hybrid search: p50 {quantiles[49]:.1f} ms, p99 {quantiles[98]:.1f} ms "
             f"over {len(times)} queries"
         )
-    print(f"peak RSS of the process: {_rss_mib():.0f} MiB")
+    shutil.rmtree(models, ignore_errors=True)
+    torch = "torch loaded" if "torch" in sys.modules else "torch never loaded"
+    print(f"peak RSS of the process: {_rss_mib():.0f} MiB ({encoder.backend}; {torch})")
 
 
 def bench_corpus(qrels: Path, rounds: int) -> None:

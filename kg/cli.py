@@ -30,6 +30,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         current = Releases(settings.release_dir).current()
         progress.say(f"release {current.id} exists; nothing to do (--if-missing)")
         return 0
+    from search_api.search.encoder import encoder_args
     from search_api.search.index import finalizer
 
     release = build(
@@ -37,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _inputs(args),
         progress,
         keep=args.keep,
-        finalize=finalizer(settings.embedding_model),
+        finalize=finalizer(*encoder_args(settings)),
     )
     print(release.id)
     return 0
@@ -62,9 +63,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args)
     release = Releases(_settings(args).release_dir).current()
     store = open_read_only(release)
+    from search_api.search.encoder import encoder_args
     from search_api.search.sparql_functions import functions
 
-    custom = functions(_settings(args).embedding_model).for_release(
+    custom = functions(*encoder_args(_settings(args))).for_release(
         str(release.path), release.manifest.base_iri
     )
     result = sparql.run(store, text, release.manifest.base_iri, functions=custom)
@@ -108,9 +110,7 @@ def _searcher(settings: Settings):
     from search_api.search.engine import Searcher
 
     release = Releases(settings.release_dir).current()
-    return Searcher.from_release(
-        release, open_read_only(release), Encoder(settings.embedding_model)
-    )
+    return Searcher.from_release(release, open_read_only(release), Encoder.from_settings(settings))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -180,6 +180,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     progress = silent() if args.quiet else Progress("ingest")
     paths = [Path(p) for p in args.paths]
+    from search_api.search.encoder import encoder_args
     from search_api.search.index import finalizer
 
     settings = _settings(args)
@@ -190,7 +191,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         progress,
         keep=args.keep,
         force=args.force,
-        finalize=finalizer(settings.embedding_model),
+        finalize=finalizer(*encoder_args(settings)),
     )
     return _finish(report)
 
@@ -199,11 +200,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from ingest.pipeline import remove
 
     progress = silent() if args.quiet else Progress("remove")
+    from search_api.search.encoder import encoder_args
     from search_api.search.index import finalizer
 
     settings = _settings(args)
     report = remove(
-        settings, args.slugs, progress, keep=args.keep, finalize=finalizer(settings.embedding_model)
+        settings, args.slugs, progress, keep=args.keep, finalize=finalizer(*encoder_args(settings))
     )
     return _finish(report)
 
@@ -232,6 +234,9 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"base IRI   {m.base_iri}")
     print(f"ontology   {m.ontology.get('iri')} version {m.ontology.get('version')}")
     print(f"inputs     {len(m.inputs)} files")
+    if m.embedding.get("model"):
+        backend = m.embedding.get("backend") or "not recorded"
+        print(f"embedding  {m.embedding['model']} ({m.embedding['dimension']}-d), {backend}")
     from kg.store import CENSUS
 
     for key in ("triples", "graphs", *CENSUS):

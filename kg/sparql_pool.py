@@ -34,7 +34,7 @@ class QueryJob:
     relative_base: str | None = None
     # ("module:function", argument) of a factory whose result has
     # for_release(release_path, base_iri) -> custom SPARQL functions (ngf:similarity)
-    functions: tuple[str, str] | None = None
+    functions: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class UpdateJob:
     relative_base: str | None = None
     # ("module:function", argument) of a factory returning a kg.release.Finalizer, so that
     # the layer that owns the search indexes rebuilds them without kg importing it
-    finalizer: tuple[str, str] | None = None
+    finalizer: tuple[str, ...] | None = None
 
 
 # errors a child may report, rebuilt by name in the parent
@@ -93,13 +93,13 @@ def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
     return Answer(result.kind, name, out.getvalue(), truncated)
 
 
-def _load(spec: tuple[str, str], cache: dict[Any, Any]) -> Any:
-    """Resolve a ("module:function", argument) factory and call it, once per process."""
+def _load(spec: tuple[str, ...], cache: dict[Any, Any]) -> Any:
+    """Resolve a ("module:function", arguments...) factory and call it, once per process."""
     if spec not in cache:
         import importlib
 
         module, _, name = spec[0].partition(":")
-        cache[spec] = getattr(importlib.import_module(module), name)(spec[1])
+        cache[spec] = getattr(importlib.import_module(module), name)(*spec[1:])
     return cache[spec]
 
 

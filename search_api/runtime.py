@@ -93,7 +93,7 @@ class Runtime:
 
     @cached_property
     def encoder(self) -> RememberingEncoder:
-        return RememberingEncoder(Encoder(self.settings.embedding_model, threads=1))
+        return RememberingEncoder(Encoder.from_settings(self.settings, threads=1))
 
     @property
     def lane(self) -> Lane:

@@ -112,15 +112,24 @@ def client(make_app, release_root):
 
 
 @pytest.fixture(scope="session")
-def encoder():
-    """The real model, loaded once per test run."""
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The encoder's export cache, shared by every release root the session builds in-process
+    (so that an app on a copy of one does not export the model again)."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def encoder(models_dir: Path):
+    """The real model (OpenVINO when it is installed, as `normgraph` runs it), loaded once
+    per test run."""
     from search_api.search.encoder import Encoder
 
-    return Encoder()
+    return Encoder(cache_dir=models_dir)
 
 
 def build_searchable(root: Path, encoder, inputs: Inputs | None = None):
     """A release with its search indexes, built in-process with a shared encoder."""
+    from search_api.search.encoder import MODELS_DIR
     from search_api.search.index import build_indexes
 
     settings = Settings.load(environ={}, release_dir=root)
@@ -128,7 +137,11 @@ def build_searchable(root: Path, encoder, inputs: Inputs | None = None):
     def finalize(path, manifest, previous, progress):
         build_indexes(path, manifest, previous, encoder, progress)
 
-    return build(settings, inputs or embedded_inputs(), silent(), finalize=finalize)
+    release = build(settings, inputs or embedded_inputs(), silent(), finalize=finalize)
+    models = root / MODELS_DIR
+    if encoder.cache_dir and not models.exists():  # apps on this root find the export there
+        models.symlink_to(encoder.cache_dir, target_is_directory=True)
+    return release
 
 
 @pytest.fixture(scope="session")

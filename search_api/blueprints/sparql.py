@@ -22,6 +22,7 @@ from search_api.errors import ApiError
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known, single
 from search_api.runtime import runtime
+from search_api.search.encoder import encoder_args
 
 bp = Blueprint("sparql", __name__)
 # functions whose value changes from one evaluation to the next: such answers are not kept
@@ -164,7 +165,7 @@ def _query(op: Operation) -> Response:
         relative_base=request.base_url,
         functions=(
             "search_api.search.sparql_functions:functions",
-            runtime().settings.embedding_model,
+            *encoder_args(runtime().settings),
         ),
     )
     limit = _limit(op, runtime().settings.query_timeout)
@@ -210,7 +211,7 @@ def _update(op: Operation) -> Response:
         text=op.text,
         using=op.graphs,
         relative_base=request.base_url,
-        finalizer=("search_api.search.index:finalizer", runtime().settings.embedding_model),
+        finalizer=("search_api.search.index:finalizer", *encoder_args(runtime().settings)),
     )
     answer = runtime().update_pool().submit(job, _limit(op, runtime().settings.update_timeout))
     return Response(

@@ -59,10 +59,18 @@ def load(path: Path) -> faiss.Index:
     return faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
 
 
-def search(index: faiss.Index, query: np.ndarray, k: int) -> list[DenseHit]:
+def nearest(
+    index: faiss.Index, query: np.ndarray, k: int, floor: float = -1.0
+) -> list[tuple[int, float]]:
+    """(row, cosine) of the ``k`` nearest units, best first, those below ``floor`` left out."""
     if index.ntotal == 0:
         return []
     if isinstance(index, faiss.IndexIVF):
         index.nprobe = NPROBE
     scores, rows = index.search(query.reshape(1, -1), min(k, index.ntotal))
-    return [DenseHit(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+    keep = (rows[0] >= 0) & (scores[0] >= floor)
+    return list(zip(rows[0][keep].tolist(), scores[0][keep].tolist(), strict=True))
+
+
+def search(index: faiss.Index, query: np.ndarray, k: int) -> list[DenseHit]:
+    return [DenseHit(row, score) for row, score in nearest(index, query, k)]

@@ -7,6 +7,7 @@ instrument that is all it names."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from pyoxigraph import Store
 
 from ingest import language
@@ -22,6 +24,7 @@ from kg.errors import NormgraphError
 from kg.iris import Iris
 from kg.release import Release
 from search_api.search import dense, facets, fuse, panel, rank, translate
+from search_api.search.columns import Columns
 from search_api.search.encoder import Encoder
 from search_api.search.filters import DOCUMENT_KINDS, Filters, failures
 from search_api.search.index import DENSE, INFO, LEXICAL, SEARCH_DIR, UNITS
@@ -112,6 +115,7 @@ class Searcher:
         self.vocabulary = vocabulary or {}
         self.overseers = overseers or {}  # instrument -> the bodies it sets up or that monitor it
         self.rows = {u.iri: i for i, u in enumerate(units)}
+        self.columns = Columns(units)  # filters, facets and concept tags as arrays
         self.snippets = Snippets()
         self._specific: dict[str, float] = {}  # concept -> specificity, computed on first use
 
@@ -147,18 +151,9 @@ class Searcher:
 
     def known(self, facet: str) -> list[str]:
         """The ids (last IRI segment) a filter on ``facet`` accepts, from the units."""
-        field = {
-            "theme": "themes",
-            "group": "groups",
-            "body": "bodies",
-            "country": "countries",
-            "instrument": "instrument",
-        }[facet]
-        values = set()
-        for unit in self.units:
-            got = getattr(unit, field)
-            values.update(got if isinstance(got, list) else [got] if got else [])
-        return sorted(v.rsplit("/", 1)[-1] for v in values)
+        if facet not in ("theme", "group", "body", "country", "instrument"):
+            raise KeyError(facet)
+        return sorted({v.rsplit("/", 1)[-1] for v in self.columns.values[facet]})
 
     # ------------------------------------------------------------ the query
     def search(self, request: SearchRequest) -> SearchResults:
@@ -173,22 +168,26 @@ class Searcher:
         filters = request.filters
         if not filters.kinds:  # the ranked list answers: documents; concepts go to the panel
             filters = replace(filters, kinds=DOCUMENT_KINDS)
-        # each filter tested once per candidate: what it fails decides the list and the facets
-        failed = failures(filters, self.labels)
-        checked = {row: failed(self.units[row]) for row in candidates}
-        ranked = sorted(
-            (c for c in candidates.values() if not checked[c.row]),
+        # each filter tested once over the candidates: what they fail decides list and facets
+        rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        fails = failures(filters, self.labels, self.columns, self.rows)(rows)
+        misses = sum(fails.values(), np.zeros(len(rows), dtype=np.int8))  # filters failed
+        passing = rows[misses == 0].tolist()
+        start = (request.page - 1) * request.size
+        # the pages up to the one shown, in order (as a full sort would give them)
+        ranked = heapq.nsmallest(
+            start + request.size,
+            (candidates[row] for row in passing),
             key=lambda c: (-c.score, self.units[c.row].iri),
         )
-        start = (request.page - 1) * request.size
         page = ranked[start : start + request.size]
         return SearchResults(
             query=request.q,
-            total=len(ranked),
+            total=len(passing),
             page=request.page,
             size=request.size,
             hits=self._hits(page, request, lang),
-            facets=self._facets(checked, lang),
+            facets=self._facets(rows, fails, misses, lang),
             entities=panel.entities(self, mentions, candidates, lang),
             matched_concepts=[self._ref(i, lang) for i in concepts],
             pinned=pins,
@@ -200,13 +199,13 @@ class Searcher:
         )
 
     def _facets(
-        self, checked: dict[int, frozenset[str]], lang: str
+        self, rows: np.ndarray, fails: dict[str, np.ndarray], misses: np.ndarray, lang: str
     ) -> dict[str, list[dict[str, Any]]]:
-        """Each facet counted over the units that fail no filter but its own."""
+        """Each facet counted, exactly, over the units that fail no filter but its own."""
         out = {}
         for name, own in facets.OWN_FILTER.items():
-            units = [self.units[row] for row, fails in checked.items() if fails <= {own}]
-            found = facets.count_one(name, units, self.labels, lang)
+            counted = misses == fails[own] if own in fails else misses == 0
+            found = facets.count_one(name, rows[counted], self.columns, self.labels, lang)
             out[name] = [v.__dict__ for v in found]
         return out
 
@@ -232,8 +231,7 @@ class Searcher:
             lexical = [(h.row, h.score) for h in found]
         if request.mode in ("hybrid", "dense"):
             vector = self._vector(request.q, english, weights.original)
-            found = dense.search(self.index, vector, CANDIDATES)
-            dense_hits = [(h.row, h.score) for h in found if h.score >= DENSE_FLOOR]
+            dense_hits = dense.nearest(self.index, vector, CANDIDATES, DENSE_FLOOR)
         candidates = fuse.merge(lexical, dense_hits)
         if required_phrases(request.q) and request.mode != "dense":
             # a quoted phrase must appear: dense neighbours without it are dropped
@@ -280,23 +278,28 @@ class Searcher:
     def _boost(
         self, candidates: dict[int, fuse.Scored], concepts: list[str], weights: rank.Weights
     ) -> None:
+        rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
         for concept in set(concepts):
-            family = self.labels.with_narrower(concept)
             boost = weights.concept * self._specificity(concept)
-            for c in candidates.values():
-                unit = self.units[c.row]
-                if family & {*unit.themes, *unit.groups, unit.iri}:
-                    c.concept += boost
-                    c.matched.append(concept)
+            for row in rows[self._tagged(concept, rows)].tolist():
+                candidates[row].concept += boost
+                candidates[row].matched.append(concept)
+
+    def _tagged(self, concept: str, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` are tagged with the concept or one below it, or are one of them."""
+        family = self.labels.with_narrower(concept)
+        own = np.array([self.rows[i] for i in family if i in self.rows], dtype=np.int64)
+        tagged = self.columns.any_of("theme", family, rows)
+        tagged |= self.columns.any_of("group", family, rows)
+        return tagged | np.isin(rows, own)
 
     def _specificity(self, concept: str) -> float:
         """1 for a concept that tags one unit, falling to 0 for one that tags them all
         (its inverse document frequency over the units, scaled to 0..1): a concept that
         half the corpus is tagged with says little about which unit answers."""
         if concept not in self._specific:
-            family = self.labels.with_narrower(concept)
-            tagged = sum(1 for u in self.units if family & {*u.themes, *u.groups, u.iri})
             n = len(self.units)
+            tagged = int(self._tagged(concept, np.arange(n)).sum())
             self._specific[concept] = math.log(n / max(tagged, 1)) / math.log(n) if n > 1 else 1.0
         return self._specific[concept]
 

@@ -5,11 +5,12 @@ the counts they would add, so several values of one facet can be chosen."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
+from search_api.search.columns import Columns
 from search_api.search.labels import Labels
-from search_api.search.units import Unit
 
 
 @dataclass(frozen=True)
@@ -17,18 +18,6 @@ class FacetValue:
     value: str
     label: str
     count: int
-
-
-# facet name -> how to read its values off a unit
-FACETS = {
-    "type": lambda u: [u.kind],
-    "instrument": lambda u: [u.instrument] if u.instrument else [],
-    "theme": lambda u: u.themes,
-    "group": lambda u: u.groups,
-    "country": lambda u: u.countries,
-    "body": lambda u: u.bodies,
-    "year": lambda u: [str(u.year)] if u.year else [],
-}
 
 
 # facet name -> the field of Filters that narrows by it
@@ -44,17 +33,10 @@ OWN_FILTER = {
 
 
 def count_one(
-    name: str, units: list[Unit], labels: Labels, lang: str, limit: int = 30
+    name: str, rows: np.ndarray, columns: Columns, labels: Labels, lang: str, limit: int = 30
 ) -> list[FacetValue]:
-    values = FACETS[name]
-    counter = Counter(v for u in units for v in values(u))
-    top = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    """The ``limit`` most frequent values of facet ``name`` among ``rows``, exactly."""
+    top = sorted(columns.counts(name, rows), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [
         FacetValue(v, v if name in ("type", "year") else labels.name(v, lang), n) for v, n in top
     ]
-
-
-def count(
-    units: list[Unit], labels: Labels, lang: str, limit: int = 30
-) -> dict[str, list[FacetValue]]:
-    return {name: count_one(name, units, labels, lang, limit) for name in FACETS}

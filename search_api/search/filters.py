@@ -1,13 +1,15 @@
-"""Search filters, each declared once: the field of the request it reads and how it
-tests a unit; :func:`failures` prepares them once per search."""
+"""Search filters: what a request narrows the results to, and :func:`failures`, which
+tests them over the candidates' rows in columns (search_api.search.columns)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
+
+from search_api.search.columns import NO_YEAR, Columns
 from search_api.search.labels import Labels
-from search_api.search.units import Unit
 
 UNIT_KINDS = (
     "provision",
@@ -39,38 +41,48 @@ class Filters:
     binding: bool | None = None
 
 
-@dataclass(frozen=True)
-class Filter:
-    field: str  # the field of Filters it reads; unset (empty or None), it keeps everything
-    test: Callable[[Unit, Filters], bool]
+# Filters field -> the facet whose values it picks from ("any of" these values)
+PICKS = {
+    "kinds": "type",
+    "instruments": "instrument",
+    "themes": "theme",
+    "groups": "group",
+    "countries": "country",
+    "bodies": "body",
+    "years": "year",
+}
 
 
-def _any_of(values: tuple[str, ...], have: list[str]) -> bool:
-    return any(v in values for v in have)
-
-
-FILTERS: tuple[Filter, ...] = (
-    Filter("kinds", lambda u, f: u.kind in f.kinds),
-    Filter("instruments", lambda u, f: u.instrument in f.instruments or u.iri in f.instruments),
-    Filter("themes", lambda u, f: _any_of(f.themes, u.themes)),
-    Filter("groups", lambda u, f: _any_of(f.groups, u.groups)),
-    Filter("countries", lambda u, f: _any_of(f.countries, u.countries)),
-    Filter("bodies", lambda u, f: _any_of(f.bodies, u.bodies)),
-    Filter("years", lambda u, f: u.year in f.years),
-    Filter("year_from", lambda u, f: u.year is not None and u.year >= f.year_from),
-    Filter("year_to", lambda u, f: u.year is not None and u.year <= f.year_to),
-    Filter("binding", lambda u, f: u.binding == f.binding),
-)
-
-
-def failures(filters: Filters, labels: Labels) -> Callable[[Unit], frozenset[str]]:
-    """The fields of ``filters`` a unit fails (none: it passes), prepared once per search:
-    a theme or group includes its narrower concepts, and only the filters set are tested.
-    The facets read it too: a unit counts for a facet when it fails no filter but its own."""
+def failures(
+    filters: Filters, labels: Labels, columns: Columns, rows_of: dict[str, int]
+) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
+    """For candidate rows: the filters set, each with which rows fail it (none: they pass),
+    prepared once per search: a theme or group includes its narrower concepts. The facets
+    read it too: a unit counts for a facet when it fails no filter but its own."""
     wide = replace(
         filters,
         themes=tuple(set().union(*(labels.with_narrower(t) for t in filters.themes))),
         groups=tuple(set().union(*(labels.with_narrower(g) for g in filters.groups))),
+        years=tuple(str(y) for y in filters.years),
     )
-    active = [f for f in FILTERS if getattr(wide, f.field) not in ((), None)]
-    return lambda unit: frozenset(f.field for f in active if not f.test(unit, wide))
+    # an instrument filter also keeps the instrument itself, named by its own IRI
+    named = np.array([rows_of[i] for i in wide.instruments if i in rows_of], dtype=np.int64)
+
+    def failed(rows: np.ndarray) -> dict[str, np.ndarray]:
+        out = {}
+        for field, facet in PICKS.items():
+            if getattr(wide, field):
+                passes = columns.any_of(facet, getattr(wide, field), rows)
+                if field == "instruments":
+                    passes |= np.isin(rows, named)
+                out[field] = ~passes
+        year = columns.year[rows]
+        if wide.year_from is not None:
+            out["year_from"] = (year == NO_YEAR) | (year < wide.year_from)
+        if wide.year_to is not None:
+            out["year_to"] = (year == NO_YEAR) | (year > wide.year_to)
+        if wide.binding is not None:
+            out["binding"] = columns.binding[rows] != int(wide.binding)
+        return out
+
+    return failed

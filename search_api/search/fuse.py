@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 RRF_K = 60
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     row: int
     lexical: float = 0.0  # raw BM25
@@ -28,9 +28,13 @@ class Scored:
 def merge(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> dict[int, Scored]:
     out: dict[int, Scored] = {}
     for rank, (row, score) in enumerate(lexical, start=1):
-        out.setdefault(row, Scored(row)).lexical, out[row].lexical_rank = score, rank
+        out[row] = Scored(row, lexical=score, lexical_rank=rank)
     for rank, (row, score) in enumerate(dense, start=1):
-        out.setdefault(row, Scored(row)).dense, out[row].dense_rank = score, rank
+        found = out.get(row)  # no throwaway Scored per dense hit: 2,000 of them at 100k
+        if found is None:
+            out[row] = Scored(row, dense=score, dense_rank=rank)
+        else:
+            found.dense, found.dense_rank = score, rank
     return out
 
 

@@ -83,22 +83,21 @@ def build_indexes(
         dense.save(index, target / DENSE)
         lexical.build(target / LEXICAL, units)
         info = {
-            "model": encoder.model_id,
-            "dimension": encoder.dimension,
+            **encoder.describe(),
             "units": len(units),
             "dense": dense.kind(index),
             "encoded": encoded,
         }
         (target / INFO).write_text(json.dumps(info, indent=2) + "\n")
         step.done(f"{dense.kind(index)} dense index, {len(units)} units")
-    manifest.embedding = {"model": encoder.model_id, "dimension": encoder.dimension}
+    manifest.embedding = encoder.describe()
     manifest.counts["units"] = len(units)
 
 
-def finalizer(model_id: str) -> Finalizer:
-    """The kg.release.Finalizer that builds the search indexes with ``model_id``
-    (the model is loaded once, on first use)."""
-    encoder = Encoder(model_id)
+def finalizer(model_id: str, backend: str = "auto", cache_dir: str | None = None) -> Finalizer:
+    """The kg.release.Finalizer that builds the search indexes with ``model_id`` run by
+    ``backend`` (the model is loaded once, on first use; see encoder.encoder_args)."""
+    encoder = Encoder(model_id, backend=backend, cache_dir=Path(cache_dir) if cache_dir else None)
 
     def finalize(
         release_dir: Path, manifest: Manifest, previous: Path | None, progress: Progress

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pyoxigraph import Store
 
 from ingest.tagging import Mention
@@ -85,10 +86,9 @@ def entities(
 
 def _evoked(searcher: Searcher, candidates: dict[int, Scored]) -> list[tuple[str, str]]:
     units = searcher.units
-    near = sorted(
-        (c for c in candidates.values() if units[c.row].kind in ("concept", "body")),
-        key=lambda c: -c.dense,
-    )
+    rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+    entities = rows[searcher.columns.any_of("type", ("concept", "body"), rows)]
+    near = sorted((candidates[row] for row in entities.tolist()), key=lambda c: -c.dense)
     out = []
     for c in near[:EVOKED]:
         if c.dense < EVOKE_FLOOR:

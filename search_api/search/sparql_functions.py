@@ -35,8 +35,8 @@ def similarity_iri(base_iri: str) -> NamedNode:
 class Functions:
     """Per process: the encoder, and the vectors of the last release asked for."""
 
-    def __init__(self, model_id: str) -> None:
-        self.encoder = Encoder(model_id, threads=1)
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
         self._release: str | None = None
         self._rows: dict[str, int] = {}
         self._vectors: np.ndarray | None = None
@@ -72,6 +72,7 @@ class Functions:
         return {similarity_iri(base_iri): similarity}
 
 
-def functions(model_id: str) -> Functions:
+def functions(model_id: str, backend: str = "auto", cache_dir: str | None = None) -> Functions:
     """Factory used by the query processes (see kg.sparql_pool.QueryJob.functions)."""
-    return Functions(model_id)
+    cache = Path(cache_dir) if cache_dir else None
+    return Functions(Encoder(model_id, threads=1, backend=backend, cache_dir=cache))

@@ -22,3 +22,11 @@ def test_max_ingest_bytes_from_the_environment():
     for bad in ("0", "-5", "lots", "1.5"):
         with pytest.raises(ConfigError, match="NORMGRAPH_MAX_INGEST_BYTES must be"):
             Settings.load(environ={"NORMGRAPH_MAX_INGEST_BYTES": bad})
+
+
+def test_embedding_backend_is_one_of_three():
+    assert Settings.load(environ={}).embedding_backend == "auto"
+    env = {"NORMGRAPH_EMBEDDING_BACKEND": "Torch"}
+    assert Settings.load(environ=env).embedding_backend == "torch"
+    with pytest.raises(ConfigError, match="NORMGRAPH_EMBEDDING_BACKEND must be one of"):
+        Settings.load(environ={"NORMGRAPH_EMBEDDING_BACKEND": "cuda"})
