@@ -54,6 +54,15 @@ class Row:
 
 
 @dataclass
+class Group:
+    """Resources of one kind in a list (``more``: how many were left out)."""
+
+    kind: str
+    items: list[Link]
+    more: int = 0
+
+
+@dataclass
 class Format:
     name: str
     extension: str

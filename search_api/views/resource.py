@@ -1,12 +1,14 @@
 """Resource pages (the HTML side of /doc/...): one view model per kind of
 resource — instrument, provision, concept, practice, document — and a generic
 page for everything else. Every page is drawn from the graph (types, labels,
-properties), so records that other parts of the project add show up on it; what a
-typed page does not place in its own sections is listed under "More about"."""
+properties), so records that other parts of the project add show up on it. Each
+page type declares what its sections show (``shows``) and what it leaves out on
+purpose (``hidden``); what is left over is computed from the finished sections
+(search_api.views.sections) and listed under "More about" and "Referred to by"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from pyoxigraph import Literal, NamedNode, Store
@@ -15,7 +17,8 @@ from kg.iris import Iris
 from search_api.views.facts import INBOUND_CAP, Facts, Label
 from search_api.views.graph import Graph, neighbourhood
 from search_api.views.language import Language
-from search_api.views.model import Format, Header, Link, Row, kind_of, link, links, value
+from search_api.views.model import Format, Group, Header, Link, Row, kind_of, link, links, value
+from search_api.views.sections import Hidden, Shows, leftovers, shown
 
 LIST_CAP = 200  # items per list on a page; the rest is counted and left to search
 # derived statements (entailed super-properties and closures) are not listed again
@@ -29,6 +32,14 @@ DERIVED = (
 )
 TAGS = ("ng:addressesTheme", "ng:concernsGroup")
 TAGGING = ("ng:addressesTheme", "ng:concernsGroup", "ng:contributesToTarget", "ng:mentions")
+# what a page leaves out on purpose, by rule; every page leaves out the derived statements
+DERIVED_STATEMENTS = Hidden(
+    "entailed super-properties and closures restate others", DERIVED, DERIVED
+)
+OTHER_NAMES = "the header shows the name in the reader's language; the data documents have all"
+NUMBERING = Hidden(
+    "a provision's number and order place it in the text", ("eli:number", "ng:order")
+)
 
 
 @dataclass
@@ -38,23 +49,19 @@ class Tags:
 
 
 @dataclass
-class Group:
-    """Resources of one kind in a list (``more``: how many were left out)."""
-
-    kind: str
-    items: list[Link]
-    more: int = 0
-
-
-@dataclass
 class Page:
-    """Shared by every resource page."""
+    """Shared by every resource page: the header, and what no section shows (filled in
+    after the sections are built: :func:`with_leftovers`)."""
 
     template: ClassVar[str] = "resource.html"
+    shows: ClassVar[dict[str, Shows]] = {}  # section (field) -> the statements it displays
+    hidden: ClassVar[tuple[Hidden, ...]] = ()  # left out on purpose, beyond DERIVED_STATEMENTS
     header: Header
-    more: list[Row]  # statements the page does not show in a section of its own
-    inbound: list[Row]  # statements of other resources about this one, likewise
-    left_out: int  # resources that refer to this one beyond what a page reads (0: none)
+    # the resource's statements that no section shows and no rule hides
+    more: list[Row] = field(default_factory=list, kw_only=True)
+    inbound: list[Row] = field(default_factory=list, kw_only=True)  # about it, likewise
+    # resources that refer to this one beyond what a page reads (0: none)
+    left_out: int = field(default=0, kw_only=True)
 
 
 @dataclass
@@ -76,6 +83,13 @@ class ProvisionItem:
 @dataclass
 class InstrumentPage(Page):
     template: ClassVar[str] = "instrument.html"
+    shows: ClassVar[dict[str, Shows]] = {
+        "titles": Shows(("dcterms:title",)),
+        "provisions": Shows(("dcterms:hasPart",), ("ng:partOfInstrument", "dcterms:isPartOf")),
+        "tags": Shows(TAGS),
+        "implemented_by": Shows(inbound=("ng:implements",)),
+    }
+    hidden: ClassVar[tuple[Hidden, ...]] = (Hidden(OTHER_NAMES, ("rdfs:label", "skos:prefLabel")),)
     titles: list[Label]
     facts: list[Row]
     provisions: list[ProvisionItem]
@@ -89,6 +103,16 @@ class InstrumentPage(Page):
 @dataclass
 class ProvisionPage(Page):
     template: ClassVar[str] = "provision.html"
+    shows: ClassVar[dict[str, Shows]] = {
+        "instrument": Shows(("ng:partOfInstrument",)),
+        "trail": Shows(("dcterms:isPartOf",), ("dcterms:hasPart",)),
+        "heading": Shows(("dcterms:title",)),
+        "summaries": Shows(("dcterms:abstract",)),
+        "official": Shows(("ng:officialText",)),
+        "parts": Shows(("dcterms:hasPart",), ("dcterms:isPartOf",)),
+        "tags": Shows(TAGS),
+    }
+    hidden: ClassVar[tuple[Hidden, ...]] = (Hidden(OTHER_NAMES, ("rdfs:label",)), NUMBERING)
     instrument: Link | None
     trail: list[Link]  # from the instrument down to the parent
     heading: Label | None
@@ -104,6 +128,16 @@ class ProvisionPage(Page):
 @dataclass
 class ConceptPage(Page):
     template: ClassVar[str] = "concept.html"
+    shows: ClassVar[dict[str, Shows]] = {
+        "labels": Shows(("skos:prefLabel", "rdfs:label")),
+        "alt_labels": Shows(("skos:altLabel", "rdfs:label")),
+        "definitions": Shows(("skos:definition",)),
+        "schemes": Shows(("skos:inScheme", "skos:topConceptOf")),
+        "broader": Shows(("skos:broader",), ("skos:narrower",)),
+        "narrower": Shows(("skos:narrower",), ("skos:broader",)),
+        "related": Shows(("skos:related",), ("skos:related",)),
+        "tagged": Shows(inbound=(*TAGGING, "dcterms:subject")),
+    }
     labels: list[Label]  # preferred labels, every language
     alt_labels: list[Label]
     definition: Label | None
@@ -122,6 +156,18 @@ class ConceptPage(Page):
 @dataclass
 class PracticePage(Page):
     template: ClassVar[str] = "practice.html"
+    shows: ClassVar[dict[str, Shows]] = {
+        "description": Shows(("dcterms:description", "dcterms:abstract")),
+        "countries": Shows(("ng:inCountry",)),
+        "regions": Shows(("ng:region",)),
+        "start_year": Shows(("ng:startYear",)),
+        "end_year": Shows(("ng:endYear",)),
+        "actors": Shows(("ng:implementingActor",)),
+        "implements": Shows(("ng:implements",)),
+        "tags": Shows(TAGS),
+        "targets": Shows(("ng:contributesToTarget",)),
+    }
+    hidden: ClassVar[tuple[Hidden, ...]] = (Hidden(OTHER_NAMES, ("rdfs:label", "dcterms:title")),)
     description: Label | None
     countries: list[Link]
     regions: list[str]
@@ -145,6 +191,11 @@ class PassageItem:
 @dataclass
 class DocumentPage(Page):
     template: ClassVar[str] = "document.html"
+    shows: ClassVar[dict[str, Shows]] = {
+        "wording_of": Shows(("ng:wordingOf",)),
+        "passages": Shows(inbound=("dcterms:isPartOf",)),
+        "more_passages": Shows(inbound=("dcterms:isPartOf",)),  # counts the passages left out
+    }
     facts: list[Row]
     wording_of: list[Link]
     passages: list[PassageItem]
@@ -171,7 +222,20 @@ def resource_page(
         "practice": _practice,
         "document": _document,
     }.get(kind, _generic)
-    return builder(_Context(facts, lang, _header(facts, lang, release, formats)))
+    page = builder(_Context(facts, lang, _header(facts, lang, release, formats)))
+    return with_leftovers(page, facts, lang)
+
+
+def with_leftovers(page: Page, facts: Facts, lang: Language) -> Page:
+    """``page`` with what none of its finished sections shows filled in."""
+    frame = {f.name for f in fields(Page)}
+    sections = {f.name: getattr(page, f.name) for f in fields(page) if f.name not in frame}
+    hidden = (DERIVED_STATEMENTS, *page.hidden)
+    page.more, page.inbound = leftovers(
+        facts, shown(sections, page.shows, facts), hidden, lang, LIST_CAP
+    )
+    page.left_out = facts.left_out
+    return page
 
 
 @dataclass
@@ -179,39 +243,30 @@ class _Context:
     facts: Facts
     lang: Language
     header: Header
-    used: set[str] = field(default_factory=set)  # predicates a section has shown
-    used_inbound: set[str] = field(default_factory=set)
 
     @property
     def iri(self) -> str:
         return self.facts.iri
 
-    def take(self, *curies: str) -> list:
-        """The resource's values of these properties, marked as shown."""
-        out = []
-        for curie in curies:
-            self.used.add(self.facts.expand(curie))
-            out += self.facts.objects(self.iri, curie)
-        return out
+    def objects(self, *curies: str) -> list:
+        """The resource's values of these properties, in this order."""
+        return [o for curie in curies for o in self.facts.objects(self.iri, curie)]
 
-    def take_iris(self, *curies: str) -> list[str]:
-        return [o.value for o in self.take(*curies) if isinstance(o, NamedNode)]
+    def iris(self, *curies: str) -> list[str]:
+        return [o.value for o in self.objects(*curies) if isinstance(o, NamedNode)]
 
-    def take_inbound(self, *curies: str) -> list[str]:
-        out = []
-        for curie in curies:
-            self.used_inbound.add(self.facts.expand(curie))
-            out += self.facts.subjects(curie)
-        return list(dict.fromkeys(out))
+    def referrers(self, *curies: str) -> list[str]:
+        """Resources that point at this one with these properties."""
+        return list(dict.fromkeys(s for curie in curies for s in self.facts.subjects(curie)))
 
     def links(self, iris: list[str]) -> list[Link]:
         return links(self.facts, iris, self.lang)
 
     def rows(self, *curies: str) -> list[Row]:
-        """Property rows for these predicates, in this order, marked as shown."""
+        """Property rows for these predicates, in this order."""
         out = []
         for curie in curies:
-            values = self.take(curie)
+            values = self.objects(curie)
             if values:
                 predicate = link(self.facts, self.facts.expand(curie), self.lang)
                 out.append(Row(predicate, [value(self.facts, v, self.lang) for v in values]))
@@ -219,29 +274,9 @@ class _Context:
 
     def tags(self) -> Tags:
         return Tags(
-            self.links(self.take_iris("ng:addressesTheme")),
-            self.links(self.take_iris("ng:concernsGroup")),
+            self.links(self.iris("ng:addressesTheme")),
+            self.links(self.iris("ng:concernsGroup")),
         )
-
-    def base(self) -> dict:
-        """The fields of :class:`Page`: whatever no section took."""
-        facts, derived = self.facts, {self.facts.expand(c) for c in DERIVED}
-        more = [
-            Row(link(facts, p, self.lang), [value(facts, v, self.lang) for v in vs])
-            for p, vs in sorted(facts.out.get(self.iri, {}).items())
-            if p not in self.used and p not in derived
-        ]
-        inbound = [
-            Row(link(facts, p, self.lang), self.links(subjects)[:LIST_CAP])
-            for p, subjects in sorted(facts.inbound.items())
-            if p not in self.used_inbound and p not in derived
-        ]
-        return {
-            "header": self.header,
-            "more": more,
-            "inbound": inbound,
-            "left_out": facts.left_out,
-        }
 
 
 def _header(facts: Facts, lang: Language, release: str, formats: list[Format]) -> Header:
@@ -277,7 +312,7 @@ def _by_kind(ctx: _Context, iris: list[str]) -> list[Group]:
 
 # ---------------------------------------------------------------- page types
 def _generic(ctx: _Context) -> GenericPage:
-    return GenericPage(**ctx.base())
+    return GenericPage(header=ctx.header)
 
 
 def _provision_items(ctx: _Context, provisions: list[str]) -> list[ProvisionItem]:
@@ -308,24 +343,23 @@ def _provision_items(ctx: _Context, provisions: list[str]) -> list[ProvisionItem
 
 def _instrument(ctx: _Context) -> InstrumentPage:
     facts, lang = ctx.facts, ctx.lang
-    provisions = ctx.take_inbound("ng:partOfInstrument")
-    ctx.take_inbound("dcterms:isPartOf")
-    implementers = ctx.take_inbound("ng:implements")
+    provisions = ctx.referrers("ng:partOfInstrument")
+    implementers = ctx.referrers("ng:implements")
     implementers += [
         s
         for s, props in facts.out.items()
         if any(o.value in provisions for o in props.get(facts.expand("ng:implements"), []))
     ]
-    ctx.take("dcterms:hasPart", "rdfs:label", "skos:prefLabel")
     related = ctx.rows("ng:recalls", "ng:buildsOn")
     for curie in ("ng:recalls", "ng:buildsOn", "ng:commemorates"):
-        subjects = ctx.take_inbound(curie)
+        subjects = ctx.referrers(curie)
         if subjects:
             predicate = link(facts, facts.expand(curie), lang)
             predicate.label = Label(f"{predicate.label.text} (by)", predicate.label.lang)
             related.append(Row(predicate, ctx.links(subjects)))
     return InstrumentPage(
-        titles=[Label(o.value, o.language) for o in ctx.take("dcterms:title")],
+        header=ctx.header,
+        titles=[Label(o.value, o.language) for o in ctx.objects("dcterms:title")],
         facts=ctx.rows(
             "ng:shortTitle",
             "ng:abbreviation",
@@ -355,14 +389,13 @@ def _instrument(ctx: _Context) -> InstrumentPage:
         related=related,
         implemented_by=_by_kind(ctx, list(dict.fromkeys(implementers))),
         graph=neighbourhood(facts, lang),
-        **ctx.base(),
     )
 
 
 def _provision(ctx: _Context) -> ProvisionPage:
     facts, lang, iri = ctx.facts, ctx.lang, ctx.iri
-    instrument = next(iter(ctx.take_iris("ng:partOfInstrument")), None)
-    parent = next(iter(ctx.take_iris("dcterms:isPartOf")), None)
+    instrument = next(iter(ctx.iris("ng:partOfInstrument")), None)
+    parent = next(iter(ctx.iris("dcterms:isPartOf")), None)
     trail, seen = [], set()
     step = parent
     while step and step not in seen:
@@ -374,16 +407,15 @@ def _provision(ctx: _Context) -> ProvisionPage:
         key=lambda s: (facts.order(s), s),
     )
     at = siblings.index(iri) if iri in siblings else -1
-    ctx.take("dcterms:hasPart", "rdfs:label", "eli:number", "ng:order")
-    ctx.take_inbound("dcterms:hasPart")
-    parts = ctx.take_inbound("dcterms:isPartOf")
+    parts = ctx.referrers("dcterms:isPartOf")
     cited_by = []
     for curie in ("ng:implements", "ng:wordingOf", "ng:mentions"):
-        subjects = ctx.take_inbound(curie)
+        subjects = ctx.referrers(curie)
         if subjects:
             predicate = link(facts, facts.expand(curie), lang)
             cited_by.append(Row(predicate, ctx.links(subjects)[:LIST_CAP]))
     return ProvisionPage(
+        header=ctx.header,
         instrument=link(facts, instrument, lang) if instrument else None,
         trail=trail,
         heading=facts.pick(iri, "dcterms:title", lang),
@@ -394,7 +426,6 @@ def _provision(ctx: _Context) -> ProvisionPage:
         next=link(facts, siblings[at + 1], lang) if 0 <= at < len(siblings) - 1 else None,
         tags=ctx.tags(),
         cited_by=cited_by,
-        **_without(ctx, "dcterms:title", "dcterms:abstract", "ng:officialText"),
     )
 
 
@@ -405,27 +436,19 @@ def _part_of(facts: Facts, subject: str, parent: str) -> bool:
     )
 
 
-def _without(ctx: _Context, *curies: str) -> dict:
-    ctx.take(*curies)
-    return ctx.base()
-
-
 def _concept(ctx: _Context) -> ConceptPage:
     facts, lang, iri = ctx.facts, ctx.lang, ctx.iri
-    narrower = ctx.take_iris("skos:narrower") + ctx.take_inbound("skos:broader")
-    related = ctx.take_iris("skos:related") + ctx.take_inbound("skos:related")
-    tagged = ctx.take_inbound(*TAGGING, "dcterms:subject")
-    ctx.take_inbound(
-        "skos:broaderTransitive", "skos:inScheme", "skos:topConceptOf", "skos:narrower"
-    )
-    ctx.take("rdfs:label", "skos:topConceptOf")
+    narrower = ctx.iris("skos:narrower") + ctx.referrers("skos:broader")
+    related = ctx.iris("skos:related") + ctx.referrers("skos:related")
+    tagged = ctx.referrers(*TAGGING, "dcterms:subject")
     return ConceptPage(
+        header=ctx.header,
         labels=facts.texts(iri, "skos:prefLabel", lang),
-        alt_labels=[Label(o.value, o.language) for o in ctx.take("skos:altLabel")],
+        alt_labels=[Label(o.value, o.language) for o in ctx.objects("skos:altLabel")],
         definition=facts.pick(iri, "skos:definition", lang),
         definitions=facts.texts(iri, "skos:definition", lang),
-        schemes=ctx.links(ctx.take_iris("skos:inScheme")),
-        broader=ctx.links(ctx.take_iris("skos:broader")),
+        schemes=ctx.links(ctx.iris("skos:inScheme")),
+        broader=ctx.links(ctx.iris("skos:broader")),
         narrower=ctx.links(narrower),
         related=ctx.links(related),
         exact_matches=ctx.take_iris("skos:exactMatch"),
@@ -433,7 +456,6 @@ def _concept(ctx: _Context) -> ConceptPage:
         tagged=_by_kind(ctx, tagged),
         search=_within(facts, iri, ctx.header.label.text),
         graph=neighbourhood(facts, lang),
-        **_without(ctx, "skos:prefLabel", "skos:definition"),
     )
 
 
@@ -450,21 +472,22 @@ def _practice(ctx: _Context) -> PracticePage:
     facts, lang, iri = ctx.facts, ctx.lang, ctx.iri
 
     def literals(*curies: str) -> list[str]:
-        return [o.value for o in ctx.take(*curies) if isinstance(o, Literal)]
+        return [o.value for o in ctx.objects(*curies) if isinstance(o, Literal)]
 
     description = facts.pick(iri, "dcterms:description", lang) or facts.pick(
         iri, "dcterms:abstract", lang
     )
     return PracticePage(
+        header=ctx.header,
         description=description,
-        countries=ctx.links(ctx.take_iris("ng:inCountry")),
+        countries=ctx.links(ctx.iris("ng:inCountry")),
         regions=sorted(literals("ng:region")),
         start_year=next(iter(literals("ng:startYear")), None),
         end_year=next(iter(literals("ng:endYear")), None),
-        actors=[Label(o.value, o.language) for o in ctx.take("ng:implementingActor")],
-        implements=ctx.links(ctx.take_iris("ng:implements")),
+        actors=[Label(o.value, o.language) for o in ctx.objects("ng:implementingActor")],
+        implements=ctx.links(ctx.iris("ng:implements")),
         tags=ctx.tags(),
-        targets=ctx.links(ctx.take_iris("ng:contributesToTarget")),
+        targets=ctx.links(ctx.iris("ng:contributesToTarget")),
         facts=ctx.rows(
             "prov:wasAttributedTo",
             "dcterms:bibliographicCitation",
@@ -472,13 +495,12 @@ def _practice(ctx: _Context) -> PracticePage:
             "dcat:landingPage",
         ),
         graph=neighbourhood(facts, lang),
-        **_without(ctx, "dcterms:description", "dcterms:abstract", "rdfs:label", "dcterms:title"),
     )
 
 
 def _document(ctx: _Context) -> DocumentPage:
     facts, lang = ctx.facts, ctx.lang
-    parts = [p for p in ctx.take_inbound("dcterms:isPartOf") if kind_of(facts, p)[0] == "passage"]
+    parts = [p for p in ctx.referrers("dcterms:isPartOf") if kind_of(facts, p)[0] == "passage"]
     ordered = sorted(parts, key=lambda p: (facts.order(p), p))
     passages = [
         PassageItem(
@@ -489,6 +511,7 @@ def _document(ctx: _Context) -> DocumentPage:
         for p in ordered[:LIST_CAP]
     ]
     return DocumentPage(
+        header=ctx.header,
         facts=ctx.rows(
             "dcterms:title",
             "dcterms:identifier",
@@ -496,8 +519,7 @@ def _document(ctx: _Context) -> DocumentPage:
             "dcterms:source",
             "prov:generatedAtTime",
         ),
-        wording_of=ctx.links(ctx.take_iris("ng:wordingOf")),
+        wording_of=ctx.links(ctx.iris("ng:wordingOf")),
         passages=passages,
         more_passages=max(0, len(ordered) - LIST_CAP),
-        **ctx.base(),
     )
