@@ -188,6 +188,28 @@ def server_rss(master: int) -> int:
     return total
 
 
+def rss_by_role(master: int) -> dict[str, int]:
+    """Resident MiB of the server's processes by role: master, web workers, query
+    processes, front."""
+    roles: Counter = Counter()
+    for pid in [master, *_children(master)]:
+        role = "master" if pid == master else "web worker" if _is_python(pid) else "front"
+        roles[role] += server_rss(pid) if role != "web worker" else _own_rss(pid)
+        if role == "web worker":
+            roles["query processes"] += sum(server_rss(q) for q in _children(pid))
+    return {role: n // 2**20 for role, n in roles.items()}
+
+
+def _own_rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def web_workers(master: int) -> list[int]:
     return [p for p in _children(master) if _is_python(p)]
 
@@ -329,9 +351,11 @@ def phase(server: Server, plan: list, clients: int, order: dict, steps, rss_at=N
     while any(t.is_alive() for t in threads):
         if rss_at and done[0] >= rss_at and "first" not in rss:
             rss["first"] = server_rss(server.master)
+            rss["first by role"] = rss_by_role(server.master)
         time.sleep(0.05)
     elapsed = time.monotonic() - started
     rss["last"] = server_rss(server.master)
+    rss["last by role"] = rss_by_role(server.master)
     stepper.join()
     return Phase(tally, elapsed, rss, events)
 
@@ -383,6 +407,7 @@ def _report(result: Phase, log: Path) -> None:
             f"  resident memory (whole server): {first / 2**20:,.0f} MiB after the first 10,000,"
             f" {last / 2**20:,.0f} MiB at the end ({(last - first) / first:+.1%})"
         )
+        print(f"    by role, MiB: {result.rss['first by role']} then {result.rss['last by role']}")
     print(f"  answers naming an older release than the same client had seen: {tally.going_back}")
     for step, what, took, recovered, lost in result.events:
         if "kill" in step:
