@@ -136,6 +136,8 @@ class ConceptPage(Page):
         "broader": Shows(("skos:broader",), ("skos:narrower",)),
         "narrower": Shows(("skos:narrower",), ("skos:broader",)),
         "related": Shows(("skos:related",), ("skos:related",)),
+        "exact_matches": Shows(("skos:exactMatch",)),
+        "close_matches": Shows(("skos:closeMatch",)),
         "tagged": Shows(inbound=(*TAGGING, "dcterms:subject")),
     }
     labels: list[Label]  # preferred labels, every language
@@ -451,8 +453,8 @@ def _concept(ctx: _Context) -> ConceptPage:
         broader=ctx.links(ctx.iris("skos:broader")),
         narrower=ctx.links(narrower),
         related=ctx.links(related),
-        exact_matches=ctx.take_iris("skos:exactMatch"),
-        close_matches=ctx.take_iris("skos:closeMatch"),
+        exact_matches=ctx.iris("skos:exactMatch"),
+        close_matches=ctx.iris("skos:closeMatch"),
         tagged=_by_kind(ctx, tagged),
         search=_within(facts, iri, ctx.header.label.text),
         graph=neighbourhood(facts, lang),

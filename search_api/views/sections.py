@@ -65,8 +65,9 @@ def displayed(section: object) -> Iterator[tuple[str | None, Key]]:
         yield None, section.iri  # the link's label is the neighbour's, not this resource's
     elif isinstance(section, Label):
         yield None, (section.text, section.lang)
-    elif isinstance(section, str):
+    elif isinstance(section, str):  # a plain string shows a literal, or an IRI written out
         yield None, (section, None)
+        yield None, section
     elif isinstance(section, Group):
         yield from displayed(section.items)
         if section.more:
