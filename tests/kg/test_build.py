@@ -38,7 +38,8 @@ def test_manifest_describes_the_release(release_root):
     assert m.counts["events"] >= 6
     files = {i["file"] for i in m.inputs}
     assert {"corpus/instruments/unmd-1992.yaml", "ontology/shapes.ttl"} <= files
-    assert set(m.embedding) == {"model", "dimension"}
+    assert set(m.embedding) == {"model", "dimension", "backend"}
+    assert m.embedding["backend"].split()[0] in ("openvino", "torch"), "which one ran"
 
 
 def test_one_named_graph_per_source_file_plus_entailments(release_root):
