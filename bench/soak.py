@@ -178,12 +178,7 @@ def server_rss(master: int) -> int:
     total, todo = 0, [master]
     while todo:
         pid = todo.pop()
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
+        total += _own_rss(pid)
         todo += _children(pid)
     return total
 
@@ -194,7 +189,7 @@ def rss_by_role(master: int) -> dict[str, int]:
     roles: Counter = Counter()
     for pid in [master, *_children(master)]:
         role = "master" if pid == master else "web worker" if _is_python(pid) else "front"
-        roles[role] += server_rss(pid) if role != "web worker" else _own_rss(pid)
+        roles[role] += server_rss(pid) if role == "front" else _own_rss(pid)
         if role == "web worker":
             roles["query processes"] += sum(server_rss(q) for q in _children(pid))
     return {role: n // 2**20 for role, n in roles.items()}
