@@ -220,18 +220,53 @@ def wait_ready(base: str, process: subprocess.Popen, release: str | None = None)
     pytest.fail("server did not become ready: " + process.stderr.read().decode()[-2000:])
 
 
-@contextmanager
-def served(root: Path, *options: str, **settings: str) -> Iterator[dict]:
-    """`normgraph serve` (gunicorn, 2 workers) on a free loopback port, over a release built
-    for that address; ``options`` go to `normgraph serve` (``"--front"``), ``settings`` are
-    NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
+# One port for the servers the tests start one after another, and one release built for
+# it: each server serves a copy (a build with its model export costs most of a minute).
+_SERVED_PORT: list[int] = []
+_SERVED_BUILDS: dict[str, Path] = {}
+
+
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def _serving_port() -> int:
+    """The session's serving port while it is free (the previous server has stopped), else
+    a new free port (two servers at once)."""
+    if not _SERVED_PORT:
+        _SERVED_PORT.append(_free_port())
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            s.bind(("127.0.0.1", _SERVED_PORT[0]))
+            return _SERVED_PORT[0]
+        except OSError:
+            return _free_port()
+
+
+def _build_for(base: str, root: Path, env: dict[str, str]) -> None:
+    """A release whose base IRI is ``base`` in ``root``: built once per base, then copied."""
+    built = _SERVED_BUILDS.get(base)
+    if built is not None:
+        shutil.copytree(built, root, symlinks=True, dirs_exist_ok=True)
+        return
+    subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
+    pristine = root.with_name(root.name + "-pristine")
+    _SERVED_BUILDS[base] = copy_release(root, pristine)
+
+
+@contextmanager
+def served(root: Path, *options: str, **settings: str) -> Iterator[dict]:
+    """`normgraph serve` (gunicorn, 2 workers) on a loopback port, over a release built
+    for that address; ``options`` go to `normgraph serve` (``"--front"``), ``settings`` are
+    NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
+    port = _serving_port()
     base = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "NORMGRAPH_RELEASE_DIR": str(root)}
     env |= {f"NORMGRAPH_{name}": value for name, value in settings.items()}
-    subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
+    _build_for(base, root, env)
     process = subprocess.Popen(
         [NORMGRAPH, "serve", "--port", str(port), "--workers", "2", *options],
         env=env,

@@ -29,7 +29,8 @@ TOKEN = "browser-tests"
 expect.set_options(timeout=20_000)  # a busy 2-core machine runs the model slowly
 
 
-@pytest.fixture(scope="session")
+# module scope: the port goes back to the next module's server (tests/conftest.py served)
+@pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """{"base": "http://127.0.0.1:PORT/"}: a served release with the web fixtures."""
     # the update re-indexes: slow on a busy machine, hence the long time limit

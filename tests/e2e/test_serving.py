@@ -16,7 +16,7 @@ import requests
 
 from ..conftest import served
 
-LIMIT = 10  # seconds: NORMGRAPH_QUERY_TIMEOUT of this server
+LIMIT = 6  # seconds: NORMGRAPH_QUERY_TIMEOUT of this server
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PROBE = "ASK { FILTER(RAND() < 2) }"  # cheap, and never answered from the cache: it takes a place
 CHEAP = (
