@@ -85,7 +85,7 @@ class Release:
 
 # Called on a staged release (store closed) before it is committed, with the manifest
 # to complete and the previous release's directory (or None). The search indexes are
-# built this way, by the layer that owns them, wired in by the roots (kg/cli.py, the app).
+# built this way, by the layer that owns them, wired in by the roots (search_api/cli.py, the app).
 Finalizer = Callable[[Path, "Manifest", Path | None, Progress], None]
 
 

@@ -20,7 +20,7 @@ def test_wheel_contains_packages_ontology_and_corpus(tmp_path):
     [wheel] = tmp_path.glob("normgraph-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
-        "kg/cli.py",
+        "search_api/cli.py",
         "kg/examples/unmd-articles.rq",
         "ingest/__init__.py",
         "search_api/__init__.py",
@@ -38,7 +38,7 @@ def test_wheel_contains_packages_ontology_and_corpus(tmp_path):
     ):
         assert expected in names, expected
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "normgraph = kg.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "normgraph = search_api.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_package_finds_its_embedded_data():
