@@ -116,30 +116,50 @@ def _searcher(settings: Settings):
 def cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from search_api.search.engine import SearchRequest
-    from search_api.search.filters import Filters
+    from werkzeug.datastructures import MultiDict
 
-    settings = _settings(args)
-    if not args.query.strip() or len(args.query) > 1000:
-        raise NormgraphError("the query must have 1 to 1000 characters")
-    searcher = _searcher(settings)
-    base = searcher.release.manifest.base_iri
-    filters = Filters(
-        kinds=tuple(args.type or ()),
-        themes=tuple(t if ":" in t else f"{base}id/theme/{t}" for t in args.theme or ()),
-        groups=tuple(g if ":" in g else f"{base}id/group/{g}" for g in args.group or ()),
-    )
-    results = searcher.search(
-        SearchRequest(q=args.query, filters=filters, size=args.k, lang=args.lang, mode=args.mode)
-    )
+    from kg.iris import Iris
+    from search_api.search.parameters import SEARCH_PARAMS, search_request
+
+    searcher = _searcher(_settings(args))
+    # the options become the API's parameters, read by the one reader /api/search uses
+    values = MultiDict([("q", args.q)])
+    for name in sorted(SEARCH_PARAMS - {"q"}):
+        given = getattr(args, name)
+        if given is not None:
+            values.setlist(name, [str(v) for v in (given if isinstance(given, list) else [given])])
+    iris = Iris(searcher.release.manifest.base_iri)
+    results = searcher.search(search_request(values, searcher, iris))
     if args.json:
         print(json.dumps(asdict(results), ensure_ascii=False, indent=2))
         return 0
-    print(f"{results.total} results for {args.query!r} ({results.took_ms} ms)")
+    print(f"{results.total} results for {args.q!r} ({results.took_ms} ms)")
     for n, hit in enumerate(results.hits, start=1):
         print(f"{n:>3}. [{hit.kind}] {hit.label}  ({hit.score:.3f})")
         print(f"     {hit.iri}")
     return 0
+
+
+def _search_options(command: argparse.ArgumentParser) -> None:
+    """The /api/search parameters as options: the same names, values and words."""
+    from search_api.search import parameters as p
+    from search_api.search.filters import UNIT_KINDS
+
+    text = p.DESCRIPTIONS
+    command.add_argument("q", metavar="query", help=text["q"])
+    many = {"action": "append", "metavar": "ID"}
+    command.add_argument("--type", action="append", choices=UNIT_KINDS, help=text["type"])
+    for name in p.REFERENCES:
+        command.add_argument(f"--{name}", **many, help=f"{text[name]} (repeatable)")
+    command.add_argument("--year", action="append", metavar="YYYY", help=text["year"])
+    for name in ("year_from", "year_to"):
+        command.add_argument(f"--{name.replace('_', '-')}", dest=name, help=text[name])
+    command.add_argument("--binding", choices=p.BINDING, help=text["binding"])
+    command.add_argument("--page", help=f"{text['page']} (default 1)")
+    command.add_argument("--size", "--k", dest="size", help=f"{text['size']} (default 10)")
+    command.add_argument("--lang", choices=p.LANGS, help=text["lang"])
+    command.add_argument("--mode", choices=p.MODES, help=f"{text['mode']} (default hybrid)")
+    command.add_argument("--fusion", choices=p.FUSIONS, help=text["fusion"])
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -394,27 +414,7 @@ def _parser() -> argparse.ArgumentParser:
         "Search the current release (hybrid: dense + BM25 + concepts).",
         [release_dir],
     )
-    search.add_argument("query", help='the question or words; "quotes" match a phrase')
-    search.add_argument(
-        "--type",
-        action="append",
-        metavar="TYPE",
-        choices=["provision", "instrument", "practice", "concept", "commitment", "passage", "body"],
-        help="only units of this type (repeatable)",
-    )
-    search.add_argument(
-        "--theme", action="append", metavar="ID", help="theme id or IRI (repeatable)"
-    )
-    search.add_argument(
-        "--group", action="append", metavar="ID", help="group id or IRI (repeatable)"
-    )
-    search.add_argument("--k", type=_positive, default=10, help="how many results (default 10)")
-    search.add_argument(
-        "--lang",
-        choices=["en", "fr", "es", "ar", "ru", "zh"],
-        help="the query's language, also that of labels (default: detected from the query)",
-    )
-    search.add_argument("--mode", default="hybrid", choices=["hybrid", "lexical", "dense"])
+    _search_options(search)
     search.add_argument("--json", action="store_true", help="the full results as JSON")
 
     evaluation = add(

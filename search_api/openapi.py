@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from flask import Blueprint, Response, jsonify
 
 from kg import formats, version
-from search_api.blueprints import api, sparql
+from search_api.blueprints import sparql
+from search_api.search import parameters as search
 from search_api.search.filters import UNIT_KINDS
-from search_api.search.fuse import METHODS
 
 bp = Blueprint("openapi", __name__)
 
@@ -51,9 +51,9 @@ def _text(longest: int) -> dict:
 
 _STRING = {"type": "string"}
 _IDS = {"type": "array", "items": {"type": "string"}}
-_YEAR = _int(api.YEARS)
+_YEAR = _int(search.YEARS)
 _URIS = {"type": "array", "items": {"type": "string", "format": "uri"}}
-_LANG = _query("lang", "label language", _enum(api.LANGS))
+_LANG = _query("lang", "label language", _enum(search.LANGS))
 _PATH = _param(
     "path", "path", "resource path after /id/ (e.g. instrument/unmd-1992)", {"type": "string"}, True
 )
@@ -68,6 +68,24 @@ _QUERY_PARAMS = [
         {"type": "number", "minimum": sparql.MIN_TIMEOUT},
     ),
 ]
+
+
+def _search_schemas() -> dict[str, dict]:
+    """/api/search's parameters (search_api.search.parameters), in the order they are listed."""
+    return {
+        "q": _text(search.MAX_QUERY),
+        "type": {"type": "array", "items": _enum(UNIT_KINDS)},
+        **dict.fromkeys(search.REFERENCES, _IDS),
+        "year": {"type": "array", "items": _YEAR},
+        "year_from": _YEAR,
+        "year_to": _YEAR,
+        "binding": _enum(search.BINDING),
+        "page": _int(search.PAGES),
+        "size": _int(search.SIZES),
+        "lang": _enum(search.LANGS),
+        "mode": _enum(search.MODES),
+        "fusion": _enum(search.FUSIONS),
+    }
 
 
 def _sparql_ops() -> dict:
@@ -158,7 +176,7 @@ def _reconcile_ops() -> dict:
         _query("queries", "a query batch, JSON (OpenRefine sends it as a form field)", _STRING),
         _query("query", "one query (the deprecated single mode): a name or a query, JSON", _STRING),
         _query("extend", "a data extension request, JSON: {ids, properties}", _STRING),
-        _query("lang", "language of candidate names", _enum(api.LANGS)),
+        _query("lang", "language of candidate names", _enum(search.LANGS)),
         _CALLBACK,
     ]
     ok = {
@@ -318,33 +336,8 @@ def spec() -> dict:
                 "question names or evokes come apart, in `entities`",
                 {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}},
                 [
-                    _query(
-                        "q",
-                        'the question or words; "quotes" match a phrase',
-                        _text(api.MAX_QUERY),
-                        True,
-                    ),
-                    _query("type", "unit types", {"type": "array", "items": _enum(UNIT_KINDS)}),
-                    _query("instrument", "instrument ids or IRIs", _IDS),
-                    _query("theme", "theme ids or IRIs (narrower themes included)", _IDS),
-                    _query("group", "group ids or IRIs (narrower groups included)", _IDS),
-                    _query("country", "countries", _IDS),
-                    _query("body", "body ids or IRIs", _IDS),
-                    _query("year", "years (any of them)", {"type": "array", "items": _YEAR}),
-                    _query("year_from", "earliest year", _YEAR),
-                    _query("year_to", "latest year", _YEAR),
-                    _query(
-                        "binding", "legally binding instruments only, or not", _enum(api.BINDING)
-                    ),
-                    _query("page", "page number", _int(api.PAGES)),
-                    _query("size", "hits per page", _int(api.SIZES)),
-                    _query(
-                        "lang",
-                        "the question's language, also that of labels (default: detected)",
-                        _enum(api.LANGS),
-                    ),
-                    _query("mode", "retrieval", _enum(api.MODES)),
-                    _query("fusion", "fusion of the two rankings", _enum(METHODS)),
+                    _query(name, search.DESCRIPTIONS[name], schema, name == "q")
+                    for name, schema in _search_schemas().items()
                 ],
                 {"503": _ERROR},
             ),
@@ -352,8 +345,8 @@ def spec() -> dict:
                 "autocomplete over labels in every language",
                 {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}},
                 [
-                    _query("q", "text typed so far", _text(api.MAX_TYPED), True),
-                    _query("limit", "most suggestions", _int(api.SIZES)),
+                    _query("q", "text typed so far", _text(search.MAX_TYPED), True),
+                    _query("limit", "most suggestions", _int(search.SIZES)),
                     _LANG,
                 ],
             ),

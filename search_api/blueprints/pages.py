@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.vocab import prefixes
-from search_api.blueprints.api import SEARCH_PARAMS, search_request
+from search_api.blueprints.api import search_request
 from search_api.cache import release_answer
 from search_api.errors import ApiError
 from search_api.params import check_known, single
 from search_api.runtime import runtime
+from search_api.search.parameters import SEARCH_PARAMS
 from search_api.search.thesaurus import schemes
 from search_api.views.examples import editor_text, examples
 from search_api.views.language import UN_LANGUAGES, Language, choose, direction

@@ -11,12 +11,12 @@ import re
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from search_api.blueprints.api import LANGS
 from search_api.errors import ApiError
 from search_api.params import bounded_int, check_known, single
 from search_api.reconcile.matching import QueryError, parse_batch, parse_query, type_id
 from search_api.reconcile.service import SUGGEST_LIMIT
 from search_api.runtime import runtime
+from search_api.search import parameters
 from search_api.views.language import direction
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -45,10 +45,7 @@ def _service():
 
 
 def _lang() -> str:
-    lang = single(request.values, "lang") or "en"
-    if lang not in LANGS:
-        raise ApiError(400, f"parameter 'lang' must be one of {', '.join(LANGS)}, got {lang!r}")
-    return lang
+    return parameters.lang(request.values)
 
 
 def _json_field(name: str, raw: str) -> object:

@@ -11,6 +11,14 @@ def test_openapi_is_valid_3_1(client):
     validate(spec)
 
 
+def test_the_search_parameters_described_are_those_accepted(client):
+    """/openapi.json lists exactly what /api/search accepts (search_api.search.parameters)."""
+    from search_api.search.parameters import SEARCH_PARAMS
+
+    described = client.get("/openapi.json").json["paths"]["/api/search"]["get"]["parameters"]
+    assert {p["name"] for p in described} == SEARCH_PARAMS
+
+
 @pytest.fixture
 def schema(make_app, search_root):
     app = make_app(search_root)

@@ -204,7 +204,24 @@ def test_cli_search(cli, search_root):
     text = cli("search", "--release-dir", str(search_root), "A/RES/47/135", "--k", "1")
     assert "UN Minorities Declaration" in text.stdout
     empty = cli("search", "--release-dir", str(search_root), " ")
-    assert empty.returncode == 1 and "1 to 1000 characters" in empty.stderr
+    assert empty.returncode == 1 and "parameter 'q' is required" in empty.stderr
+
+
+def test_cli_search_takes_the_apis_filters_and_checks_them_the_same_way(
+    cli, search_root, search_client
+):
+    """`normgraph search` reads its options with the reader /api/search uses."""
+    asked = {"q": "education", "theme": "education", "type": "provision", "binding": "true"}
+    options = ["--theme", "education", "--type", "provision", "--binding", "true", "--json"]
+    out = cli("search", "--release-dir", str(search_root), "education", *options)
+    assert out.returncode == 0, out.stderr
+    api = search_client.get("/api/search", query_string=asked).json
+    assert [h["iri"] for h in json.loads(out.stdout)["hits"]] == [h["iri"] for h in api["hits"]]
+    assert api["hits"]
+    bad = cli("search", "--release-dir", str(search_root), "education", "--country", "XYZ")
+    via_api = search_client.get("/api/search", query_string={"q": "education", "country": "XYZ"})
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert via_api.json["error"]["message"] in bad.stderr  # the same words
 
 
 @pytest.mark.parametrize(
