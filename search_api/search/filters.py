@@ -10,16 +10,10 @@ import numpy as np
 
 from search_api.search.columns import NO_YEAR, Columns
 from search_api.search.labels import Labels
+from search_api.search.units import KINDS
 
-UNIT_KINDS = (
-    "provision",
-    "instrument",
-    "practice",
-    "concept",
-    "commitment",
-    "passage",
-    "body",
-)
+# the kinds of search unit, in the order of search_api.search.units.KINDS (their one list)
+UNIT_KINDS = tuple(dict.fromkeys(kind for _, kind in KINDS))
 # what answers a question, and so makes up the ranked list unless a request asks for a type;
 # concepts and bodies go to the panel of entities (search_api.search.panel)
 DOCUMENT_KINDS = ("provision", "instrument", "practice", "commitment", "passage")

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kg.iris import Iris
 from search_api.search.engine import SearchResults
+from search_api.search.filters import UNIT_KINDS
 from search_api.search.thesaurus import Scheme
 from search_api.views.facts import Label
 
@@ -29,14 +30,7 @@ FACETS: tuple[tuple[str, str, str], ...] = (
     ("year", "year", "Year"),
     ("body", "body", "Body"),
 )
-KIND_LABELS = {
-    "provision": "Provision",
-    "instrument": "Instrument",
-    "practice": "Practice",
-    "concept": "Concept",
-    "commitment": "Commitment",
-    "passage": "Passage",
-}
+KIND_LABELS = {kind: kind.capitalize() for kind in UNIT_KINDS}  # "body" -> "Body"
 TAG_KINDS = {"themes": "theme", "groups": "group", "countries": "country", "bodies": "body"}
 BY_REFERENCE = {"instrument", "theme", "group", "country", "body"}  # IRIs; URLs use their ids
 SCORE_PARTS = (
@@ -181,7 +175,7 @@ def _hit(hit, iris: Iris) -> Hit:
         iri=hit.iri,
         path=iris.page_path(hit.iri),
         kind=hit.kind,
-        kind_label=KIND_LABELS.get(hit.kind, hit.kind.capitalize()),
+        kind_label=KIND_LABELS[hit.kind],
         label=hit.label,
         instrument=Label(hit.instrument["label"]) if hit.instrument else None,
         instrument_path=iris.page_path(hit.instrument["iri"]) if hit.instrument else None,
