@@ -15,9 +15,11 @@ killed with SIGKILL and then a query process, in a second phase of
 --fault-requests under the same load. For each phase it prints the answers by
 status, every 5xx with its request, tracebacks in the server's log, whether any
 client saw a release older than one it had already seen; for the soak, resident
-memory of the whole server after the first 10,000 requests and at the end; for
-each kill, how long until every kind of request (page, search, SPARQL, none of
-them from a cache) was answered again, and how many requests failed.
+memory of the whole server, and by role, after the first 10,000 requests and at the
+end (the build and the ingest start only after the first sample, so both release
+switches fall between the two, whatever --requests is); for each kill, how long
+until every kind of request (page, search, SPARQL, none of them from a cache) was
+answered again, and how many requests failed.
 """
 
 from __future__ import annotations
@@ -335,11 +337,15 @@ def phase(server: Server, plan: list, clients: int, order: dict, steps, rss_at=N
     for thread in threads:
         thread.start()
 
+    def due(at: float) -> bool:  # a switch falls between the two memory samples
+        return done[0] >= at * len(plan) and (not rss_at or "first" in rss)
+
     def run_steps() -> None:  # one after the other: a build and an ingest share a lock
         for at, step in steps:
-            while done[0] < at * len(plan) and any(t.is_alive() for t in threads):
+            while not due(at) and any(t.is_alive() for t in threads):
                 time.sleep(0.05)
             _step(step, server, events, tally)
+            events[-1] += (done[0],)  # how many requests had been answered when it was done
 
     stepper = threading.Thread(target=run_steps)
     stepper.start()
@@ -404,12 +410,12 @@ def _report(result: Phase, log: Path) -> None:
         )
         print(f"    by role, MiB: {result.rss['first by role']} then {result.rss['last by role']}")
     print(f"  answers naming an older release than the same client had seen: {tally.going_back}")
-    for step, what, took, recovered, lost in result.events:
+    for step, what, took, recovered, lost, at in result.events:
         if "kill" in step:
             again = f"{recovered:.2f} s" if recovered is not None else "NOT within 60 s"
             print(f"  {step} ({what}): every kind answered again after {again}; {lost} lost")
         else:
-            print(f"  {step}: {what} after {took:.0f} s")
+            print(f"  {step}: {what} after {took:.0f} s, at request {at:,} of {total:,}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import spacy
 from pyoxigraph import Store
@@ -48,6 +49,7 @@ class Mention:
     surface: str
 
 
+@cache  # the same for every release: a server keeps one per language, not one per release
 def pipeline(language: str) -> Language:
     """Blank model + sentencizer + lookup lemmatizer (where spacy-lookups-data has a table)."""
     try:

@@ -5,10 +5,12 @@ the objects they started with."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import tempfile
 import threading
+import weakref
 from functools import cached_property
 from pathlib import Path
 
@@ -84,6 +86,8 @@ class Runtime:
             if self._live is None or target != self._target:
                 # raises ReleaseNotFound; the encoder (a model) is shared by all releases
                 current = self.releases.current()
+                if self._live is not None:  # once the last request on it is done
+                    weakref.finalize(self._live, give_back_memory)
                 self._live = Live(current, self.encoder, self.settings.answer_cache)
                 self._target = target
             live = self._live
@@ -135,6 +139,18 @@ def lane_for(settings: Settings, directory: Path, local: int = 64) -> Lane:
         wait=settings.query_wait,
         local=local,
     )
+
+
+def give_back_memory() -> None:
+    """Return the heap a closed release freed to the system. glibc keeps freed memory
+    for reuse, so without this a worker stays as large as it was while two releases
+    were open at once, during the switch."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+_LIBC = ctypes.CDLL(None)  # the C library the process runs on (malloc_trim: glibc only)
 
 
 def runtime() -> Runtime:

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -156,6 +157,9 @@ class OpenVinoModel:
         self.compiled = core.compile_model(str(exported_dir / MODEL_XML), "CPU", config)
         self.inputs = {i.get_any_name() for i in self.compiled.inputs}
         self.dimension = int(self.compiled.outputs[0].get_partial_shape()[1].get_length())
+        # calling the compiled model runs its one shared infer request: two threads at once
+        # would each read the other's result (a server's threads search concurrently)
+        self._infer = threading.Lock()
 
     @classmethod
     def in_memory(cls, path: Path, threads: int | None, load_torch: Callable[[], Any]):
@@ -175,5 +179,6 @@ class OpenVinoModel:
                 self.tokenizer, [t.lower() for t in batch] if self.lower else batch
             )
             feed = {k: v for k, v in features.items() if k in self.inputs}
-            out[rows] = self.compiled(feed)[0]
+            with self._infer:
+                out[rows] = self.compiled(feed)[0]
         return out

@@ -38,6 +38,9 @@ NEIGHBOUR_FACTS = (
     "ng:endYear",
     "ng:inCountry",
     "eli:date_document",
+    # of the predicates (neighbours too): what a displayed statement also says (sections.shown)
+    "rdfs:subPropertyOf",
+    "owl:inverseOf",
 )
 # display names, best first
 NAME_PREDICATES = ("skos:prefLabel", "ng:shortTitle", "rdfs:label", "dcterms:title")
@@ -214,6 +217,23 @@ class Facts:
 
     def number(self, subject: str) -> str | None:
         return self.first(subject, "eli:number")
+
+    def super_properties(self, predicate: str) -> set[str]:
+        """Every property that ``predicate`` is a sub-property of, as the release's
+        ontology says (transitively)."""
+        found: set[str] = set()
+        todo = [predicate]
+        while todo:
+            for parent in self.iris_of(todo.pop(), "rdfs:subPropertyOf"):
+                if parent not in found and parent != predicate:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def inverses(self, predicate: str) -> set[str]:
+        """The properties declared inverse of ``predicate``, in either direction."""
+        declared = set(self.iris_of(predicate, "owl:inverseOf"))
+        return declared | {p for p in self.out if predicate in self.iris_of(p, "owl:inverseOf")}
 
     def order(self, subject: str) -> int:
         value = self.first(subject, "ng:order")

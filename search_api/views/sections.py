@@ -101,7 +101,34 @@ def shown(sections: dict[str, object], shows: dict[str, Shows], facts: Facts) ->
             else:
                 seen_out |= {(p, k) for p in out_by}
                 seen_inbound |= {(p, k) for p in inbound_by}
+    seen_out, seen_inbound = _restated(seen_out & out, seen_inbound & inbound, facts)
     return Shown(frozenset(seen_out & out), frozenset(seen_inbound & inbound))
+
+
+def _restated(
+    out: set[tuple[str, Key]], inbound: set[tuple[str, Key]], facts: Facts
+) -> tuple[set[tuple[str, Key]], set[tuple[str, Key]]]:
+    """The displayed statements and what each of them also says, by the release's
+    ontology: the same value under every super-property of its predicate (entailed
+    ng:inCountry -> dcterms:spatial), and the statement read the other way round
+    (skos:topConceptOf -> skos:hasTopConcept from the scheme)."""
+    sides = {"out": set(out), "inbound": set(inbound)}
+    other = {"out": "inbound", "inbound": "out"}
+    supers: dict[str, set[str]] = {}
+    inverses: dict[str, set[str]] = {}
+    todo = [(side, pair) for side, pairs in sides.items() for pair in pairs]
+    while todo:
+        side, (p, k) = todo.pop()
+        if p not in supers:
+            supers[p], inverses[p] = facts.super_properties(p), facts.inverses(p)
+        implied = [(side, (q, k)) for q in supers[p]]
+        if isinstance(k, str):  # an IRI: the other resource says it the other way round
+            implied += [(other[side], (q, k)) for q in inverses[p]]
+        for said in implied:
+            if said[1] not in sides[said[0]]:
+                sides[said[0]].add(said[1])
+                todo.append(said)
+    return sides["out"], sides["inbound"]
 
 
 def _count(section: object) -> list[tuple[None, Key]]:

@@ -4,6 +4,7 @@ releases indexed with either give the same top 10 on the development queries."""
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,16 @@ def test_openvino_vectors_agree_with_torch(encoder, torch_encoder):
     assert ours.dtype == np.float32 and ours.shape == theirs.shape == (5, 384)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
     assert (ours * theirs).sum(axis=1).min() >= 0.999
+
+
+def test_threads_encoding_at_once_each_get_their_own_vectors(encoder):
+    """A server's threads embed their queries at the same time through one model."""
+    batches = [[f"query number {i}"] * (1 + i % 2) for i in range(64)]
+    alone = [encoder.encode(batch) for batch in batches]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(encoder.encode, batches))
+    for mine, theirs in zip(alone, together, strict=True):
+        np.testing.assert_allclose(theirs, mine, atol=1e-5)
 
 
 def test_the_export_is_cached_under_the_weights_checksum(encoder, models_dir):
