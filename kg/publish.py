@@ -42,6 +42,7 @@ from kg.sparql_remote import RELEASE_GRAPHS, empty_graph, release_graph
 
 CATALOG = "urn:normgraph:releases"
 _LOADED = NamedNode("urn:normgraph:loaded")  # release -> one of its engine graphs
+_NO_GRAPH = "urn:normgraph:none"  # ld_dir needs a graph for triples; every quad has its own
 
 
 class PublishError(NormgraphError):
@@ -125,7 +126,7 @@ class VirtuosoBulk:
             path.chmod(0o644)
             self._sql(
                 f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '%/{name}';"
-                f"ld_dir('{self.directory}', '{name}', NULL);"
+                f"ld_dir('{self.directory}', '{name}', '{_NO_GRAPH}');"
                 "rdf_loader_run();"
                 f"SELECT ll_error FROM DB.DBA.load_list WHERE ll_file LIKE '%/{name}' "
                 "AND ll_error IS NOT NULL;",

@@ -137,10 +137,18 @@ class Engine:
                     mapped = release_graph(self.release_id, iri)
                     edits.append((following.start, following.end, f"<{mapped}>"))
         _check_graph_variables(toks, graph_vars)
-        for start, end, replacement in sorted(edits, reverse=True):
+        # normgraph's prefixes after the query's own prologue, and a BASE before it when it
+        # has none (Virtuoso takes no BASE after a PREFIX)
+        body = _skip_prologue(toks, 0)
+        edits.append(
+            (toks[body].start if body < len(toks) else len(text),) * 2
+            + (names.declared_prefix_lines(),)
+        )
+        if not any(t.keyword == "BASE" for t in toks[:body]):
+            edits.append((0, 0, f"BASE <{relative_base or base_iri}>\n"))
+        for start, end, replacement in sorted(edits, key=lambda e: e[:2], reverse=True):
             text = text[:start] + replacement + text[end:]
-        declared = names.declared_prefix_lines() + f"BASE <{relative_base or base_iri}>\n"
-        return declared + text, self._dataset(dataset if dataset else Dataset(*froms))
+        return text, self._dataset(dataset if dataset else Dataset(*froms))
 
     def _dataset(self, dataset: Dataset) -> tuple[list[str], list[str]]:
         if not dataset:  # the query names none: the union of the release's graphs
