@@ -202,8 +202,9 @@ def publish(
     keep: Iterable[str] = (),
     progress: Progress | None = None,
 ) -> bool:
-    """Load the release at ``release_path`` into the engine unless it is there already;
-    drop the releases that are neither this one nor in ``keep``. True if it loaded."""
+    """Load the release at ``release_path`` into the engine unless it is there already,
+    and drop the releases older than it and every release in ``keep`` (the release
+    root's). True if it loaded."""
     load = loader(settings)
     catalog = loaded_releases(settings)
     release_id = manifest.release_id
@@ -216,7 +217,9 @@ def publish(
         load.load_release(store, graphs)
         del store
         catalog[release_id] = set(graphs.values()) | {empty_graph(release_id)}
-    for old in sorted(set(catalog) - {release_id, *keep}):
+    kept = sorted({release_id, *keep})
+    # ids sort by time: what is older than the oldest release kept here is gone for good
+    for old in [r for r in sorted(catalog) if r < kept[0]]:
         for graph in catalog.pop(old):
             load.drop(graph)
     _write_catalog(load, catalog)  # the last step: the release counts as loaded from here

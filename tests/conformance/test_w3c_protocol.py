@@ -14,6 +14,8 @@ from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
+from tests.sparql_engines import ENGINES
+
 HERE = Path(__file__).parent / "w3c-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -100,11 +102,12 @@ def _load_graph_data(client, test: URIRef) -> None:
         assert response.status_code == 200, response.get_data(as_text=True)
 
 
-@pytest.fixture(scope="module")
-def endpoint(release_root, tmp_path_factory):
+@pytest.fixture(scope="module", params=["embedded", *ENGINES])
+def endpoint(request, release_root, tmp_path_factory, engines):
     """One endpoint for the whole manifest, on a private copy of the release: the tests
     run in manifest order and set up their own data, as against a real server (and the
-    update process loads the embedding model once, not once per test)."""
+    update process loads the embedding model once, not once per test). Once on the
+    embedded store, once on each external engine (every update publishes its release)."""
     import shutil
 
     from kg.config import Settings
@@ -112,7 +115,8 @@ def endpoint(release_root, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("protocol") / "releases"
     shutil.copytree(release_root, root, symlinks=True)
-    app = create_app(Settings.load(environ={}, release_dir=root, update_token=TOKEN))
+    engine = {} if request.param == "embedded" else engines.settings(request.param, root)
+    app = create_app(Settings.load(environ={}, release_dir=root, update_token=TOKEN, **engine))
     yield app.test_client()
     app.extensions["normgraph"].close()
 

@@ -7,11 +7,13 @@ documents): they must still parse and run."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from kg.vocab import prefixes
 from search_api.views.examples import editor_text, examples
+from tests.sparql_engines import ENGINES
 
 EXAMPLES = examples()
 
@@ -126,3 +128,55 @@ def test_issue_12_examples_give_the_rows_the_record_gives(web_client):
         "Strasbourg",
     )
     assert fcnm["years_to_entry_into_force"] == "4"
+
+
+# ---------------------------------------------------------------- on the external engines
+@pytest.fixture(scope="module")
+def embedded_web(web_root):
+    from kg.config import Settings
+    from search_api.app import create_app
+
+    app = create_app(Settings.load(environ={}, release_dir=web_root))
+    yield app.test_client()
+    app.extensions["normgraph"].close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine_web(request, web_root, engines):
+    """The same release, with SPARQL on an external engine (started once per session)."""
+    from kg.config import Settings
+    from search_api.app import create_app
+
+    engine = engines.settings(request.param, web_root)
+    app = create_app(Settings.load(environ={}, release_dir=web_root, **engine))
+    yield app.test_client()
+    app.extensions["normgraph"].close()
+
+
+def _table(client, text: str) -> tuple[int, list]:
+    """(status, the answer as a sorted list): rows of terms, triples, or [the boolean];
+    blank nodes are all alike (their labels are each engine's own)."""
+    accept = "application/sparql-results+json, application/n-triples;q=0.9"
+    response = client.post("/sparql", data={"query": text}, headers={"Accept": accept})
+    if response.status_code != 200:
+        return response.status_code, [response.get_data(as_text=True)[:300]]
+    if response.mimetype == "application/n-triples":
+        lines = response.get_data(as_text=True).splitlines()
+        return 200, sorted(re.sub(r"_:\S+", "_:b", line) for line in lines if line)
+    body = json.loads(response.get_data())
+    if "boolean" in body:
+        return 200, [body["boolean"]]
+    rows = [
+        sorted((k, "bnode" if v["type"] == "bnode" else json.dumps(v, sort_keys=True))
+               for k, v in row.items())
+        for row in body["results"]["bindings"]
+    ]  # fmt: skip
+    return 200, sorted(rows)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
+def test_example_gives_the_same_rows_on_an_external_engine(embedded_web, engine_web, example):
+    for text in (example.text, editor_text(example, prefixes("https://w3id.org/normgraph/"))):
+        expected = _table(embedded_web, text)
+        assert expected[0] == 200, expected
+        assert _table(engine_web, text) == expected, example.name
