@@ -26,22 +26,26 @@ import requests
 from pyoxigraph import (
     NamedNode,
     Quad,
-    QueryResultsFormat,
     RdfFormat,
     Store,
     Triple,
-    parse_query_results,
     serialize,
 )
 
 from kg.config import Settings
 from kg.errors import ConfigError, NormgraphError
 from kg.progress import Progress
-from kg.release import STORE, Finalizer, Manifest, Release
-from kg.sparql_remote import RELEASE_GRAPHS, empty_graph, release_graph
+from kg.release import STORE, Finalizer, Manifest
+from kg.sparql_remote import (
+    CATALOG,
+    LOADED,
+    RELEASE_GRAPHS,
+    empty_graph,
+    loaded_releases,
+    release_graph,
+)
 
-CATALOG = "urn:normgraph:releases"
-_LOADED = NamedNode("urn:normgraph:loaded")  # release -> one of its engine graphs
+_LOADED = NamedNode(LOADED)
 _NO_GRAPH = "urn:normgraph:none"  # ld_dir needs a graph for triples; every quad has its own
 
 
@@ -161,30 +165,6 @@ def loader(settings: Settings) -> Loader:
 
 
 # ---------------------------------------------------------------- the catalog
-def loaded_releases(settings: Settings) -> dict[str, set[str]]:
-    """Release id -> its engine graphs, for every release loaded in full."""
-    query = f"SELECT ?r ?g WHERE {{ GRAPH <{CATALOG}> {{ ?r <{_LOADED.value}> ?g }} }}"
-    try:
-        response = requests.post(
-            settings.sparql_url,
-            data={"query": query, "named-graph-uri": CATALOG, "default-graph-uri": CATALOG},
-            headers={"Accept": "application/sparql-results+xml"},
-            timeout=60,
-        )
-    except requests.RequestException as error:
-        raise PublishError(f"the SPARQL engine at {settings.sparql_url} failed: {error}") from None
-    if response.status_code != 200:
-        raise PublishError(
-            f"the SPARQL engine at {settings.sparql_url} answered {response.status_code} to "
-            f"the catalog query: {response.text[:300].strip()}"
-        )
-    out: dict[str, set[str]] = {}
-    for row in parse_query_results(response.content, QueryResultsFormat.XML):
-        release_id = row["r"].value.removeprefix(RELEASE_GRAPHS)
-        out.setdefault(release_id, set()).add(row["g"].value)
-    return out
-
-
 def _write_catalog(load: Loader, catalog: dict[str, set[str]]) -> None:
     triples = [
         Triple(NamedNode(RELEASE_GRAPHS + release_id), _LOADED, NamedNode(graph))
@@ -206,7 +186,7 @@ def publish(
     and drop the releases older than it and every release in ``keep`` (the release
     root's). True if it loaded."""
     load = loader(settings)
-    catalog = loaded_releases(settings)
+    catalog = loaded_releases(settings.sparql_url)
     release_id = manifest.release_id
     loaded = release_id not in catalog
     if loaded:
@@ -255,12 +235,3 @@ def publishing_spec(spec: str, *args: str) -> Callable:
     then = getattr(importlib.import_module(module), name)(*rest)
     settings = Settings.load(environ={}, release_dir=release_dir, sparql_url=url, sparql_load=load)
     return publishing(settings, then)
-
-
-def check_published(settings: Settings, release: Release) -> None:
-    """Fail when the engine does not hold ``release`` in full (`normgraph publish` loads it)."""
-    if release.id not in loaded_releases(settings):
-        raise PublishError(
-            f"release {release.id} is not loaded on the SPARQL engine at {settings.sparql_url}; "
-            "run `normgraph publish`"
-        )

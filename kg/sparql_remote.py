@@ -43,12 +43,18 @@ from kg.sparql_text import Token, _skip_prologue, query_form, tokens
 from kg.vocab import prefixes
 
 RELEASE_GRAPHS = "urn:normgraph:release:"
+CATALOG = "urn:normgraph:releases"  # which releases the engine holds in full (kg.publish)
+LOADED = "urn:normgraph:loaded"  # release -> one of its engine graphs
 _RESULTS, _TRIPLES = "application/sparql-results+xml", "application/n-triples"
 _CHUNK = 1 << 16
 
 
 class EngineUnavailable(NormgraphError):
     """The external SPARQL engine did not answer, or answered with an error of its own."""
+
+
+class NotLoaded(NormgraphError):
+    """The release asked about is not (fully) loaded on the external engine."""
 
 
 class NotFaithful(InvalidRequest):
@@ -336,6 +342,7 @@ def remote_answer(
 ) -> Answer:
     """What the query processes answer for ``job`` (kg.sparql_pool), asked of the engine
     at ``url``: in the format the job accepts, cut at its row cap."""
+    check_loaded(url, release_id)
     engine = Engine(url, release_id, tuple(graphs))
     result = engine.run(job.text, job.base_iri, job.dataset, job.relative_base, limit)
     name = job.formats.get(result.kind)
@@ -344,3 +351,43 @@ def remote_answer(
     out = BytesIO()
     truncated = result.write(by_name(name), out, job.max_results)
     return Answer(result.kind, name, out.getvalue(), truncated)
+
+
+# ---------------------------------------------------------------- the catalog
+_SEEN: set[tuple[str, str]] = set()  # (engine, release) found loaded: releases never change
+
+
+def loaded_releases(url: str) -> dict[str, set[str]]:
+    """Release id -> its engine graphs, for every release the engine holds in full."""
+    query = f"SELECT ?r ?g WHERE {{ GRAPH <{CATALOG}> {{ ?r <{LOADED}> ?g }} }}"
+    try:
+        response = requests.post(
+            url,
+            data={"query": query, "named-graph-uri": CATALOG, "default-graph-uri": CATALOG},
+            headers={"Accept": _RESULTS},
+            timeout=60,
+        )
+    except requests.RequestException as error:
+        raise EngineUnavailable(f"the SPARQL engine at {url} failed: {error}") from None
+    if response.status_code != 200:
+        raise EngineUnavailable(
+            f"the SPARQL engine at {url} answered {response.status_code} to the catalog "
+            f"query: {response.text[:300].strip()}"
+        )
+    out: dict[str, set[str]] = {}
+    for row in parse_query_results(response.content, QueryResultsFormat.XML):
+        release_id = row["r"].value.removeprefix(RELEASE_GRAPHS)
+        out.setdefault(release_id, set()).add(row["g"].value)
+    return out
+
+
+def check_loaded(url: str, release_id: str) -> None:
+    """NotLoaded unless the engine holds ``release_id`` in full (asked once per process)."""
+    if (url, release_id) in _SEEN:
+        return
+    if release_id not in loaded_releases(url):
+        raise NotLoaded(
+            f"release {release_id} is not loaded on the SPARQL engine at {url}; "
+            "run `normgraph publish` (it loads the current release)"
+        )
+    _SEEN.add((url, release_id))

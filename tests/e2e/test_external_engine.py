@@ -22,7 +22,7 @@ from tests.sparql_engines import ENGINES, free_port
 BASE = "https://w3id.org/normgraph/"
 BODIES = f"{BASE}graph/corpus/bodies"
 PROVISIONS = (
-    "SELECT ?a WHERE { ?a a ng:Article ; ng:partOfInstrument ?i . ?i ng:symbol 'A/RES/47/135' }"  # noqa: E501
+    "SELECT ?a WHERE { ?a a ng:Article ; ng:partOfInstrument ?i . ?i ng:symbol 'A/RES/47/135' }"
 )
 # a few million comparisons: seconds of work that end by themselves (Oxigraph's server keeps
 # computing after its client has gone, so nothing longer belongs in a test)
