@@ -108,6 +108,7 @@ class Engine:
         """Evaluate a query on the engine within ``timeout`` seconds (QueryTimeout past it)."""
         _check_allowed(text)
         _check_syntax(text, base_iri, relative_base)
+        check_loaded(self.url, self.release_id)
         sent, (default, named) = self.prepare(text, base_iri, dataset or Dataset(), relative_base)
         form = query_form(text)
         body = self._post(sent, default, named, form, timeout)
@@ -342,7 +343,6 @@ def remote_answer(
 ) -> Answer:
     """What the query processes answer for ``job`` (kg.sparql_pool), asked of the engine
     at ``url``: in the format the job accepts, cut at its row cap."""
-    check_loaded(url, release_id)
     engine = Engine(url, release_id, tuple(graphs))
     result = engine.run(job.text, job.base_iri, job.dataset, job.relative_base, limit)
     name = job.formats.get(result.kind)
