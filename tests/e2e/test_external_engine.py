@@ -117,9 +117,11 @@ def test_graph_names_are_the_public_ones(engine_app, web_root):
 
 
 def test_the_query_and_the_protocol_name_graphs_by_their_public_names(engine_app):
-    count = "SELECT (COUNT(*) AS ?n) {} WHERE { ?s ?p ?o }"
-    _, own = _get(engine_app, count.format(f"FROM <{BODIES}>"))
-    _, protocol = _get(engine_app, count.format(""), **{"default-graph-uri": BODIES})
+    count = "SELECT (COUNT(*) AS ?n) FROM_CLAUSE WHERE { ?s ?p ?o }"
+    _, own = _get(engine_app, count.replace("FROM_CLAUSE", f"FROM <{BODIES}>"))
+    _, protocol = _get(
+        engine_app, count.replace("FROM_CLAUSE", ""), **{"default-graph-uri": BODIES}
+    )
     inside = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BODIES}> {{ ?s ?p ?o }} }}"
     _, graph = _get(engine_app, inside)
     _, named = _get(
