@@ -91,6 +91,8 @@ def _load_graph_data(client, test: URIRef) -> None:
     for data in GRAPH.objects(test, UT.graphData):
         name = str(GRAPH.value(data, RDFS.label))
         triples = (HERE / Path(str(GRAPH.value(data, UT.graph))).name).read_text()
+        if _holds(client, name, triples):
+            continue  # the same data as an earlier test left: no new release to build
         response = client.post(
             "/sparql",
             data=f"INSERT DATA {{ GRAPH <{name}> {{ {triples} }} }}",
@@ -100,6 +102,16 @@ def _load_graph_data(client, test: URIRef) -> None:
             },
         )
         assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def _holds(client, name: str, triples: str) -> bool:
+    response = client.post(
+        "/sparql",
+        data={"query": f"ASK {{ GRAPH <{name}> {{ {triples} }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["boolean"]
 
 
 @pytest.fixture(scope="module", params=["embedded", *ENGINES])
