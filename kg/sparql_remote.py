@@ -130,6 +130,7 @@ class Engine:
         edits: list[tuple[int, int, str]] = []
         froms: tuple[list[str], list[str]] = ([], [])
         graph_vars: set[str] = set()
+        constants: list[tuple[Token, str]] = []  # GRAPH <g>: the token, its engine name
         for i, tok in enumerate(toks):
             following = toks[i + 1] if i + 1 < len(toks) else None
             if tok.keyword == "FROM" and tok.depth == 0 and following is not None:
@@ -141,9 +142,13 @@ class Engine:
                 if following.text[:1] in "?$":
                     graph_vars.add(following.text[1:])
                 elif (iri := names.iri(following)) is not None:
-                    mapped = release_graph(self.release_id, iri)
-                    edits.append((following.start, following.end, f"<{mapped}>"))
+                    constants.append((following, release_graph(self.release_id, iri)))
         _check_graph_variables(toks, graph_vars)
+        default, named = self._dataset(dataset if dataset else Dataset(*froms))
+        for tok, mapped in constants:
+            # a graph outside the dataset is empty (Virtuoso would look past the list)
+            mapped = mapped if mapped in named else empty_graph(self.release_id)
+            edits.append((tok.start, tok.end, f"<{mapped}>"))
         # normgraph's prefixes after the query's own prologue, and a BASE before it when it
         # has none (Virtuoso takes no BASE after a PREFIX)
         body = _skip_prologue(toks, 0)
@@ -155,16 +160,16 @@ class Engine:
             edits.append((0, 0, f"BASE <{relative_base or base_iri}>\n"))
         for start, end, replacement in sorted(edits, key=lambda e: e[:2], reverse=True):
             text = text[:start] + replacement + text[end:]
-        return text, self._dataset(dataset if dataset else Dataset(*froms))
+        return text, (default, named)
 
     def _dataset(self, dataset: Dataset) -> tuple[list[str], list[str]]:
         if not dataset:  # the query names none: the union of the release's graphs
             mapped = [release_graph(self.release_id, g) for g in self.graphs]
-            return mapped, list(mapped)
+            return mapped, [*mapped, empty_graph(self.release_id)]
         empty = [empty_graph(self.release_id)]
         default = [release_graph(self.release_id, g) for g in dataset.default] or empty
-        named = [release_graph(self.release_id, g) for g in dataset.named] or empty
-        return default, named
+        named = [release_graph(self.release_id, g) for g in dataset.named]
+        return default, named + empty  # listed, so that GRAPH <g> can be sent there
 
     def _post(
         self, text: str, default: list[str], named: list[str], form: str | None, timeout: float

@@ -9,6 +9,7 @@ from kg.sparql_remote import Engine, NotFaithful, uses_functions
 
 BASE = "https://w3id.org/normgraph/"
 A, B = f"{BASE}graph/a", f"{BASE}graph/b"
+NONE = "urn:normgraph:none"  # the empty graph each release lists
 ENGINE = Engine("http://127.0.0.1:1/sparql", "R1", (A, B))
 
 
@@ -18,7 +19,8 @@ def _in(graph: str) -> str:
 
 def test_no_dataset_means_the_union_of_the_release_graphs():
     text, (default, named) = ENGINE.prepare("SELECT * { ?s ng:p ?o }", BASE, Dataset(), None)
-    assert default == named == [_in(A), _in(B)]
+    assert default == [_in(A), _in(B)]
+    assert named == [_in(A), _in(B), _in("urn:normgraph:none")]
     assert text.startswith(f"BASE <{BASE}>\nPREFIX ng: <{BASE}def/>\n")
 
 
@@ -26,19 +28,20 @@ def test_from_clauses_become_the_protocol_dataset_in_release_names():
     query = "PREFIX x: <http://e/> SELECT * FROM x:a FROM NAMED <b> WHERE { GRAPH ?g { ?s ?p ?o } }"
     text, (default, named) = ENGINE.prepare(query, BASE, Dataset(), "http://end/sparql")
     assert "FROM" not in text
-    assert (default, named) == ([_in("http://e/a")], [_in("http://end/b")])
+    assert (default, named) == ([_in("http://e/a")], [_in("http://end/b"), _in(NONE)])
 
 
 def test_the_protocol_dataset_wins_and_an_empty_part_stays_empty():
     query = f"SELECT * FROM <{B}> WHERE {{ ?s ?p ?o }}"
     _, (default, named) = ENGINE.prepare(query, BASE, Dataset(default=(A,)), None)
     assert default == [_in(A)]
-    assert named == [_in("urn:normgraph:none")]
+    assert named == [_in(NONE)]
 
 
-def test_graph_constants_are_mapped():
-    text, _ = ENGINE.prepare("SELECT * { GRAPH <graph/a> { ?s ?p ?o } }", BASE, Dataset(), None)
-    assert f"GRAPH <{_in(A)}>" in text
+def test_graph_constants_are_mapped_and_one_outside_the_dataset_is_empty():
+    query = "SELECT * { GRAPH <graph/a> { ?s ?p ?o } GRAPH <graph/c> { ?s ?p ?o } }"
+    text, _ = ENGINE.prepare(query, BASE, Dataset(), None)
+    assert f"GRAPH <{_in(A)}>" in text and f"GRAPH <{_in(NONE)}>" in text
 
 
 @pytest.mark.parametrize(
