@@ -9,7 +9,7 @@ SOURCES := pyproject.toml README.md $(shell find kg ingest search_api ontology c
 # package-lock.json, installed by `npm ci` and copied into the package's static files.
 VENDOR := search_api/static/vendor/manifest.json
 
-.PHONY: run test lint clean help vendor browser front
+.PHONY: run test lint clean help vendor browser front engines
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -19,7 +19,7 @@ run: $(VENV)/.project front  ## install, build a release if none exists, and ser
 	$(BIN)/normgraph info
 	$(BIN)/normgraph serve --host 127.0.0.1 --port 8000 --front
 
-test: $(VENV)/.project $(VENV)/.test-deps browser front  ## install with test extras and run lint, layer contract and pytest
+test: $(VENV)/.project $(VENV)/.test-deps browser front engines  ## install with test extras and run lint, layer contract and pytest
 	$(BIN)/ruff check kg ingest search_api tests bench
 	$(BIN)/ruff format --check kg ingest search_api tests bench
 	$(BIN)/lint-imports
@@ -38,6 +38,10 @@ browser:
 # `normgraph serve --front` puts Debian's nginx in front of the workers; install it when missing.
 front:
 	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
+
+# The external-engine tests start Debian's Virtuoso (and the oxigraph CLI from the test extras).
+engines:
+	@test -x /usr/bin/virtuoso-t || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

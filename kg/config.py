@@ -125,6 +125,23 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest file `normgraph ingest` accepts, in bytes (default 100 MiB); a larger file is "
         "refused with a message and the rest of the batch goes on.",
     ),
+    Setting(
+        "sparql_url",
+        "NORMGRAPH_SPARQL_URL",
+        "",
+        "Query endpoint of an external SPARQL 1.1 engine (e.g. http://127.0.0.1:8890/sparql); "
+        "empty (the default) runs SPARQL on the embedded store. Queries that call ngf: "
+        "functions always run embedded.",
+    ),
+    Setting(
+        "sparql_load",
+        "NORMGRAPH_SPARQL_LOAD",
+        "",
+        "How a release reaches the external engine, needed with NORMGRAPH_SPARQL_URL: "
+        "'gsp:URL' (Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store) or "
+        "'virtuoso://USER:PASSWORD@HOST:PORT/DIR' (Virtuoso's bulk loader through isql, reading "
+        "files normgraph writes in DIR, which must be in the server's DirsAllowed).",
+    ),
 )
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")
@@ -147,6 +164,8 @@ class Settings:
     max_body: int = 1048576
     max_url: int = 8192
     max_ingest_bytes: int = 104_857_600
+    sparql_url: str = ""
+    sparql_load: str = ""
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -172,6 +191,7 @@ class Settings:
             max_body=_number(values, "max_body", int, minimum=1024),
             max_url=_number(values, "max_url", int, minimum=256),
             max_ingest_bytes=_number(values, "max_ingest_bytes", int, minimum=1),
+            **_engine(values),
         )
 
 
@@ -202,6 +222,26 @@ def _check_base(values: dict[str, object]) -> str:
             "http(s) IRI ending with '/'"
         )
     return base
+
+
+def _engine(values: dict[str, object]) -> dict[str, str]:
+    """The external engine's two settings: both or neither, each of a known shape."""
+    url, load = str(values["sparql_url"]).strip(), str(values["sparql_load"]).strip()
+    if url and not re.match(r"^https?://[^\s]+$", url):
+        raise ConfigError(f"NORMGRAPH_SPARQL_URL must be an http(s) URL, got {url!r}")
+    if url and not load:
+        raise ConfigError(
+            "NORMGRAPH_SPARQL_URL is set but NORMGRAPH_SPARQL_LOAD is not: say how releases "
+            "reach the engine ('gsp:URL' or 'virtuoso://USER:PASSWORD@HOST:PORT/DIR')"
+        )
+    if load and not re.match(
+        r"^(gsp:https?://\S+|virtuoso://[^\s:@/]+:[^\s@]*@[^\s/]+/\S+)$", load
+    ):
+        raise ConfigError(
+            "NORMGRAPH_SPARQL_LOAD must be 'gsp:URL' or 'virtuoso://USER:PASSWORD@HOST:PORT/DIR', "
+            f"got {load!r}"
+        )
+    return {"sparql_url": url, "sparql_load": load}
 
 
 def settings_help() -> str:

@@ -132,12 +132,8 @@ class Stage:
         The store must be closed (no writer open) by now."""
         manifest.checksums.update(write_dumps(self.path, manifest.base_iri))
         _write_atomic(self.path / MANIFEST, manifest.to_json())
-        final = self.releases.releases_dir / manifest.release_id
-        suffix = 1
-        while final.exists():  # two builds in one second with the same content
-            suffix += 1
-            final = self.releases.releases_dir / f"{manifest.release_id}-{suffix}"
-        if suffix > 1:
+        final = self.releases.releases_dir / self.releases.free_id(manifest.release_id)
+        if final.name != manifest.release_id:
             manifest.release_id = final.name
             _write_atomic(self.path / MANIFEST, manifest.to_json())
         os.rename(self.path, final)
@@ -177,6 +173,15 @@ class Releases:
 
     def exists(self) -> bool:
         return (self.current_link / MANIFEST).is_file()
+
+    def free_id(self, release_id: str) -> str:
+        """``release_id``, or with a suffix when a release has it (two builds in one
+        second with the same content)."""
+        suffix, free = 1, release_id
+        while (self.releases_dir / free).exists():
+            suffix += 1
+            free = f"{release_id}-{suffix}"
+        return free
 
     def current(self) -> Release:
         if not self.exists():

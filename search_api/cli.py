@@ -38,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _inputs(args),
         progress,
         keep=args.keep,
-        finalize=finalizer(*encoder_args(settings)),
+        finalize=_finalizer(settings, finalizer(*encoder_args(settings))),
     )
     print(release.id)
     return 0
@@ -56,13 +56,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg import formats, sparql
+    from kg import sparql, sparql_remote
     from kg.release import Releases
     from kg.store import open_read_only
 
     text = _query_text(args)
-    release = Releases(_settings(args).release_dir).current()
+    settings = _settings(args)
+    release = Releases(settings.release_dir).current()
     store = open_read_only(release)
+    if settings.sparql_url and not sparql_remote.uses_functions(text, release.manifest.base_iri):
+        engine = sparql_remote.Engine(
+            settings.sparql_url, release.id, tuple(g.value for g in store.named_graphs())
+        )
+        result = engine.run(text, release.manifest.base_iri, timeout=settings.query_timeout)
+        return _write_result(result, args.format)
     from search_api.search.encoder import encoder_args
     from search_api.search.sparql_functions import functions
 
@@ -70,10 +77,41 @@ def cmd_query(args: argparse.Namespace) -> int:
         str(release.path), release.manifest.base_iri
     )
     result = sparql.run(store, text, release.manifest.base_iri, functions=custom)
-    name = args.format or ("ttl" if result.kind == "graph" else "tsv")
+    return _write_result(result, args.format)
+
+
+def _write_result(result, name: str | None) -> int:
+    from kg import formats
+
+    name = name or ("ttl" if result.kind == "graph" else "tsv")
     result.write(formats.by_name(name), sys.stdout.buffer)
     sys.stdout.buffer.flush()
     return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from kg.publish import publish
+    from kg.release import Releases
+
+    settings = _settings(args)
+    if not settings.sparql_url:
+        raise NormgraphError("nothing to publish to: NORMGRAPH_SPARQL_URL is not set")
+    releases = Releases(settings.release_dir)
+    release = releases.current()
+    progress = silent() if args.quiet else Progress("publish")
+    kept = [p.name for p in releases.all()]
+    loaded = publish(settings, release.path, release.manifest, kept, progress)
+    state = "loaded into" if loaded else "already on"
+    print(f"{release.id} {state} {settings.sparql_url}", file=sys.stderr)
+    print(release.id)
+    return 0
+
+
+def _finalizer(settings: Settings, then):
+    """The search indexes' finalizer, and loading into the external engine when one is set."""
+    from kg.publish import publishing
+
+    return publishing(settings, then)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -211,7 +249,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         progress,
         keep=args.keep,
         force=args.force,
-        finalize=finalizer(*encoder_args(settings)),
+        finalize=_finalizer(settings, finalizer(*encoder_args(settings))),
     )
     return _finish(report)
 
@@ -224,9 +262,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from search_api.search.index import finalizer
 
     settings = _settings(args)
-    report = remove(
-        settings, args.slugs, progress, keep=args.keep, finalize=finalizer(*encoder_args(settings))
-    )
+    finalize = _finalizer(settings, finalizer(*encoder_args(settings)))
+    report = remove(settings, args.slugs, progress, keep=args.keep, finalize=finalize)
     return _finish(report)
 
 
@@ -366,6 +403,16 @@ def _parser() -> argparse.ArgumentParser:
         help=f"one of {', '.join(names())} "
         "(default: tsv for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE)",
     )
+
+    publish = add(
+        "publish",
+        cmd_publish,
+        "Load the current release into the external SPARQL engine (NORMGRAPH_SPARQL_URL), "
+        "unless it is there already, and drop releases the release directory no longer keeps. "
+        "build, ingest, remove and updates do this themselves before they switch `current`.",
+        [release_dir],
+    )
+    publish.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
     export = add("export", cmd_export, "Dump the current release.", [release_dir])
     export.add_argument(

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from kg import errors
 from kg.sparql import QueryLost, QueryRefused, QueryTimeout
 from kg.sparql_lane import LaneFull
+from kg.sparql_remote import EngineUnavailable, NotLoaded
 from search_api.negotiation import prefers_html
 from search_api.search.engine import SearchUnavailable
 
@@ -27,6 +28,8 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (QueryRefused, 403),
     (QueryTimeout, 503),
     (QueryLost, 503),
+    (EngineUnavailable, 502),
+    (NotLoaded, 503),
     (errors.BuildInProgress, 503),
     (SearchUnavailable, 503),
     (errors.ReleaseNotFound, 503),

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -279,3 +279,44 @@ def served(root: Path, *options: str, **settings: str) -> Iterator[dict]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- external SPARQL engines
+class Engines:
+    """The external engines of this session, each started on first use and stopped at the
+    end (tests/sparql_engines.py); ``settings(name, root)`` also loads ``root``'s current
+    release into it, once (kg.publish skips a release the engine holds)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory, self._stack, self._running = directory, ExitStack(), {}
+
+    def get(self, name: str) -> dict[str, str]:
+        from tests.sparql_engines import started
+
+        if name not in self._running:
+            home = self.directory / name
+            home.mkdir()
+            self._running[name] = self._stack.enter_context(started(name, home))
+        return self._running[name]
+
+    def settings(self, name: str, root: Path) -> dict[str, str]:
+        """NORMGRAPH_SPARQL_URL / _LOAD (as Settings overrides) for an app on ``root``."""
+        from kg.publish import publish
+        from kg.release import Releases
+
+        engine = self.get(name)
+        releases = Releases(root)
+        release = releases.current()
+        settings = Settings.load(environ={}, release_dir=root, **engine)
+        publish(settings, release.path, release.manifest, [p.name for p in releases.all()])
+        return engine
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@pytest.fixture(scope="session")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
+    pool = Engines(tmp_path_factory.mktemp("engines"))
+    yield pool
+    pool.close()

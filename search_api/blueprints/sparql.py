@@ -15,6 +15,7 @@ from kg.errors import FormatError
 from kg.formats import DATASET, GRAPH, RESULTS, Format, of_kinds
 from kg.sparql import Answer, Dataset, QueryTimeout
 from kg.sparql_pool import QueryJob, UpdateJob
+from kg.sparql_remote import remote_answer, uses_functions
 from kg.sparql_text import query_form
 from search_api.blueprints.pages import sparql_editor
 from search_api.descriptions import service_description
@@ -169,11 +170,18 @@ def _query(op: Operation) -> Response:
         ),
     )
     limit = _limit(op, runtime().settings.query_timeout)
+    # an external engine answers what it can (not normgraph's own functions: ngf:)
+    engine = runtime().settings.sparql_url
+    engine = None if uses_functions(op.text, live.base) else engine
 
     def run() -> Answer:
         # the wait for a place counts toward the limit and leaves the query MIN_TIMEOUT to run
         with runtime().lane.place(_client(request), wait=limit - MIN_TIMEOUT) as waited:
             try:
+                if engine:
+                    return remote_answer(
+                        engine, live.release.id, live.graph_sizes, job, limit - waited
+                    )
                 return runtime().pool().submit(job, limit - waited)
             except QueryTimeout:  # name the limit the client has, not what the wait left of it
                 raise QueryTimeout(
@@ -211,7 +219,7 @@ def _update(op: Operation) -> Response:
         text=op.text,
         using=op.graphs,
         relative_base=request.base_url,
-        finalizer=("search_api.search.index:finalizer", *encoder_args(runtime().settings)),
+        finalizer=_finalizer(runtime().settings),
     )
     answer = runtime().update_pool().submit(job, _limit(op, runtime().settings.update_timeout))
     return Response(
@@ -219,6 +227,16 @@ def _update(op: Operation) -> Response:
         mimetype="text/plain",
         headers={"X-Normgraph-Release": answer.extra["release"]},
     )
+
+
+def _finalizer(settings) -> tuple[str, ...]:
+    """The update process's finalizer: the search indexes, then (with an external engine)
+    loading the new release into it before `current` moves."""
+    indexes = ("search_api.search.index:finalizer", *encoder_args(settings))
+    if not settings.sparql_url:
+        return indexes
+    engine = (settings.sparql_url, settings.sparql_load, str(settings.release_dir))
+    return ("kg.publish:publishing_spec", indexes[0], *engine, *indexes[1:])
 
 
 def _client(req: Request) -> str:

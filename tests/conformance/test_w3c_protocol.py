@@ -14,6 +14,8 @@ from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
+from tests.sparql_engines import ENGINES
+
 HERE = Path(__file__).parent / "w3c-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -89,6 +91,8 @@ def _load_graph_data(client, test: URIRef) -> None:
     for data in GRAPH.objects(test, UT.graphData):
         name = str(GRAPH.value(data, RDFS.label))
         triples = (HERE / Path(str(GRAPH.value(data, UT.graph))).name).read_text()
+        if _holds(client, name, triples):
+            continue  # the same data as an earlier test left: no new release to build
         response = client.post(
             "/sparql",
             data=f"INSERT DATA {{ GRAPH <{name}> {{ {triples} }} }}",
@@ -100,11 +104,22 @@ def _load_graph_data(client, test: URIRef) -> None:
         assert response.status_code == 200, response.get_data(as_text=True)
 
 
-@pytest.fixture(scope="module")
-def endpoint(release_root, tmp_path_factory):
+def _holds(client, name: str, triples: str) -> bool:
+    response = client.post(
+        "/sparql",
+        data={"query": f"ASK {{ GRAPH <{name}> {{ {triples} }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["boolean"]
+
+
+@pytest.fixture(scope="module", params=["embedded", *ENGINES])
+def endpoint(request, release_root, tmp_path_factory, engines):
     """One endpoint for the whole manifest, on a private copy of the release: the tests
     run in manifest order and set up their own data, as against a real server (and the
-    update process loads the embedding model once, not once per test)."""
+    update process loads the embedding model once, not once per test). Once on the
+    embedded store, once on each external engine (every update publishes its release)."""
     import shutil
 
     from kg.config import Settings
@@ -112,7 +127,8 @@ def endpoint(release_root, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("protocol") / "releases"
     shutil.copytree(release_root, root, symlinks=True)
-    app = create_app(Settings.load(environ={}, release_dir=root, update_token=TOKEN))
+    engine = {} if request.param == "embedded" else engines.settings(request.param, root)
+    app = create_app(Settings.load(environ={}, release_dir=root, update_token=TOKEN, **engine))
     yield app.test_client()
     app.extensions["normgraph"].close()
 

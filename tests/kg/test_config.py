@@ -30,3 +30,21 @@ def test_embedding_backend_is_one_of_three():
     assert Settings.load(environ=env).embedding_backend == "torch"
     with pytest.raises(ConfigError, match="NORMGRAPH_EMBEDDING_BACKEND must be one of"):
         Settings.load(environ={"NORMGRAPH_EMBEDDING_BACKEND": "cuda"})
+
+
+def test_an_external_engine_needs_both_settings_of_a_known_shape():
+    assert Settings.load(environ={}).sparql_url == ""
+    good = {
+        "NORMGRAPH_SPARQL_URL": "http://127.0.0.1:8890/sparql",
+        "NORMGRAPH_SPARQL_LOAD": "virtuoso://dba:secret@127.0.0.1:1111/srv/load",
+    }
+    assert Settings.load(environ=good).sparql_load.startswith("virtuoso://")
+    gsp = {**good, "NORMGRAPH_SPARQL_LOAD": "gsp:http://127.0.0.1:7878/store"}
+    assert Settings.load(environ=gsp).sparql_load == "gsp:http://127.0.0.1:7878/store"
+    for bad, message in (
+        ({"NORMGRAPH_SPARQL_URL": good["NORMGRAPH_SPARQL_URL"]}, "NORMGRAPH_SPARQL_LOAD is not"),
+        ({**good, "NORMGRAPH_SPARQL_URL": "ftp://x/sparql"}, "NORMGRAPH_SPARQL_URL must be"),
+        ({**good, "NORMGRAPH_SPARQL_LOAD": "bulk"}, "NORMGRAPH_SPARQL_LOAD must be"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            Settings.load(environ=bad)

@@ -5,7 +5,7 @@ import json
 import pytest
 from pyoxigraph import RdfFormat, parse
 
-COMMANDS = ["build", "validate", "query", "export", "info", "ingest", "remove"]
+COMMANDS = ["build", "validate", "query", "publish", "export", "info", "ingest", "remove"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

@@ -7,11 +7,13 @@ documents): they must still parse and run."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from kg.vocab import prefixes
 from search_api.views.examples import editor_text, examples
+from tests.sparql_engines import ENGINES
 
 EXAMPLES = examples()
 
@@ -126,3 +128,83 @@ def test_issue_12_examples_give_the_rows_the_record_gives(web_client):
         "Strasbourg",
     )
     assert fcnm["years_to_entry_into_force"] == "4"
+
+
+# ---------------------------------------------------------------- on the external engines
+@pytest.fixture(scope="module")
+def embedded_web(web_root):
+    from kg.config import Settings
+    from search_api.app import create_app
+
+    app = create_app(Settings.load(environ={}, release_dir=web_root))
+    yield app.test_client()
+    app.extensions["normgraph"].close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine_web(request, web_root, engines):
+    """The same release, with SPARQL on an external engine (started once per session)."""
+    from kg.config import Settings
+    from search_api.app import create_app
+
+    engine = engines.settings(request.param, web_root)
+    app = create_app(Settings.load(environ={}, release_dir=web_root, **engine))
+    yield app.test_client()
+    app.extensions["normgraph"].close()
+
+
+def _table(client, text: str) -> tuple[int, list]:
+    """(status, the answer as a sorted list): rows of terms, triples, or [the boolean];
+    blank nodes are all alike (their labels are each engine's own)."""
+    accept = "application/sparql-results+json, application/n-triples;q=0.9"
+    response = client.post("/sparql", data={"query": text}, headers={"Accept": accept})
+    if response.status_code != 200:
+        return response.status_code, [response.get_data(as_text=True)[:300]]
+    if response.mimetype == "application/n-triples":
+        lines = response.get_data(as_text=True).splitlines()
+        return 200, sorted(re.sub(r"_:\S+", "_:b", line) for line in lines if line)
+    body = json.loads(response.get_data())
+    if "boolean" in body:
+        return 200, [body["boolean"]]
+    bindings = body["results"]["bindings"]
+    concatenated = set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", text, re.I | re.S))
+    rows = [
+        sorted(_cell(k, v, concatenated) for k, v in row.items() if not _empty(v))
+        for row in bindings
+    ]
+    return 200, sorted(rows)
+
+
+def _cell(name: str, term: dict, concatenated: set[str]) -> tuple[str, str]:
+    """A term as a comparable string. A GROUP_CONCAT's value is compared with its parts
+    sorted and without a language: SPARQL leaves the order to the engine, and Oxigraph
+    keeps the parts' common language where Virtuoso gives a plain string."""
+    if term["type"] == "bnode":
+        return name, "bnode"
+    if name in concatenated:
+        parts = sorted(term["value"].split("; "))
+        term = {"type": "literal", "value": "; ".join(parts)}
+    return name, json.dumps(term, sort_keys=True)
+
+
+def _empty(term: dict) -> bool:
+    """GROUP_CONCAT over nothing: "" on Virtuoso (as SPARQL 1.1 says), unbound on Oxigraph."""
+    return term == {"type": "literal", "value": ""}
+
+
+# Virtuoso 7.2.5 finds nothing for `?observance ng:continues* ?decade` inside a UNION branch
+# with ?decade bound outside it: 4 rows of the 10 (README, External SPARQL engine)
+ENGINE_LIMITS = {("virtuoso", "19-timeline-of-the-decade")}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
+def test_example_gives_the_same_rows_on_an_external_engine(
+    request, embedded_web, engine_web, example
+):
+    engine = request.node.callspec.params["engine_web"]
+    if (engine, example.name) in ENGINE_LIMITS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="a limit of the engine"))
+    for text in (example.text, editor_text(example, prefixes("https://w3id.org/normgraph/"))):
+        expected = _table(embedded_web, text)
+        assert expected[0] == 200, expected
+        assert _table(engine_web, text) == expected, example.name
