@@ -2,6 +2,7 @@
 must say the same as pyoxigraph's own writers would, row for row and term for term."""
 
 import io
+import time
 
 import pytest
 from pyoxigraph import (
@@ -91,3 +92,12 @@ def test_a_capped_construct_keeps_whole_triples(store, fmt, rdf):
     assert truncated and len(list(parse(body, format=rdf))) == 100
     body, truncated = _answer(store, text, fmt, ROWS + 1)
     assert not truncated and len(list(parse(body, format=rdf))) == ROWS + 1
+
+
+def test_a_cut_stops_the_evaluation(store):
+    """The cap ends the work too: ROWS² rows would take many seconds to produce."""
+    text = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    started = time.monotonic()
+    body, truncated = _answer(store, text, "json", 10)
+    assert truncated and len(_rows(body, "json")) == 10
+    assert time.monotonic() - started < 2
