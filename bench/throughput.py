@@ -5,6 +5,7 @@ production layout), `normgraph serve` alone (the workers answer everything) and
 
     .venv/bin/python bench/throughput.py [--seconds 8] [--connections 16]
                                          [--release-dir DIR] [--only NAME ...]
+                                         [--uncached]
 
 Oxigraph's store is loaded from the release's own N-Quads dump and served with
 `--union-default-graph`, as normgraph's endpoint answers over all graphs. Each
@@ -12,7 +13,15 @@ request is driven by wrk (2 threads) for --seconds; the table gives requests per
 second, latency percentiles (of the front), non-2xx answers (of both of ours) and,
 where Oxigraph answers the same question, the ratio of the front to it. Each of
 wrk's requests repeats one request, so after the first the front and the workers
-answer from their caches: these are figures for answers already asked. Needs
+answer from their caches: these are figures for answers already asked.
+
+--uncached measures what a query nobody asked before costs: for the three SPARQL
+requests, every request wrk sends is a query text of its own (the single-IRI
+query cycles through the release's subjects, and each text ends with a comment
+naming wrk's thread and a counter), so no cache answers it; it runs against the
+workers alone (the front would pass every distinct URL through) and Oxigraph.
+The workers admit one query per client at once by default and wrk is one client:
+set NORMGRAPH_QUERIES_PER_CLIENT to let it use every place. Needs
 `wrk` and `nginx` (Debian) and `oxigraph` (PyPI) on the PATH or in the virtualenv.
 """
 
@@ -39,7 +48,7 @@ OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "o
 
 
 def _sparql(query: str, fmt: str = "json") -> str:
-    return "/sparql?" + urllib.parse.urlencode({"query": query, "format": fmt})
+    return "/sparql?" + urllib.parse.urlencode({"format": fmt, "query": query})  # query last
 
 
 def _oxigraph(query: str) -> str:
@@ -83,6 +92,60 @@ REQUESTS = [
 ]
 
 
+SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s LIMIT 2000"
+# wrk: each request one of the paths, its query text ended by "\n# <thread>-<counter>"
+DISTINCT_LUA = """
+local paths = {%s}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread", threads)
+end
+function init(args)
+  sent = 0
+end
+function request()
+  sent = sent + 1
+  local path = paths[sent %% #paths + 1] .. "%%0A%%23%%20" .. thread .. "-" .. sent
+  return wrk.format("GET", path)
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def distinct_script(paths: list[str], workdir: Path, name: str) -> Path:
+    """A wrk script that sends each of ``paths`` (ending in an encoded query) in turn,
+    each time with a comment of its own, so that no two requests are equal."""
+    script = workdir / f"{name}.lua"
+    script.write_text(DISTINCT_LUA % ",\n".join(_lua_string(p) for p in paths))
+    return script
+
+
+def subjects(port: int) -> list[str]:
+    """IRIs of the release's subjects, from Oxigraph's server (as TSV)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", _oxigraph(SUBJECTS), headers={"Accept": "text/tab-separated-values"})
+    lines = conn.getresponse().read().decode().splitlines()[1:]
+    return [line.strip()[1:-1] for line in lines if line.startswith("<")]
+
+
+def uncached_paths(iris: list[str]) -> list[tuple[str, list[str], list[str]]]:
+    """(name, normgraph paths, Oxigraph paths) of the three SPARQL requests, uncached."""
+    one = [ONE_IRI.replace(RESOURCE, iri) for iri in iris]
+    return [
+        (
+            "SPARQL: one IRI (each a different IRI)",
+            [_sparql(q) for q in one],
+            [_oxigraph(q) for q in one],
+        ),
+        ("SPARQL: FILTER on IRI prefix, LIMIT 50", [_sparql(PREFIX)], [_oxigraph(PREFIX)]),
+        ("SPARQL: COUNT over all graphs", [_sparql(COUNT)], [_oxigraph(COUNT)]),
+    ]
+
+
 @dataclass
 class Figures:
     rps: float
@@ -100,11 +163,14 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(port: int, path: str, accept: str, seconds: float, connections: int) -> Figures:
-    """One wrk run; latency percentiles from its --latency table."""
+def wrk(
+    port: int, path: str, accept: str, seconds: float, connections: int, script: Path | None = None
+) -> Figures:
+    """One wrk run (``script``: a Lua script that makes the requests); latency
+    percentiles from its --latency table."""
     url = f"http://127.0.0.1:{port}{path}"
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
-    command += ["-H", f"Accept: {accept}", url]
+    command += ["-H", f"Accept: {accept}", url] + (["-s", str(script)] if script else [])
     out = subprocess.run(
         command,
         capture_output=True,
@@ -176,6 +242,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="normgraph workers (default 2)")
     parser.add_argument("--release-dir", type=Path, help="serve this release root")
     parser.add_argument("--only", nargs="+", help="requests whose name contains one of these")
+    parser.add_argument(
+        "--uncached", action="store_true", help="SPARQL only, every request a query of its own"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench/throughput.py: wrk is not installed (apt-get install wrk)")
@@ -186,10 +255,16 @@ def main() -> None:
             root = Path(tmp) / "releases"
             subprocess.run([NORMGRAPH, "build", "-q", "--release-dir", str(root)], check=True)
         servers = {
-            "front": serve(root, args.workers, "--front"),
             "workers": serve(root, args.workers),
             "oxigraph": oxigraph_server(root, Path(tmp)),
         }
+        if args.uncached:
+            try:
+                uncached(servers, args, Path(tmp))
+            finally:
+                _stop(servers)
+            return
+        servers["front"] = serve(root, args.workers, "--front")
         print(f"{args.connections} connections, {args.seconds:g} s each, wrk 2 threads")
         print(
             f"{'request':<42} {'front':>8} {'p50/p99 ms':>13} {'alone':>7} {'non-2xx':>7}"
@@ -216,9 +291,40 @@ def main() -> None:
                     flush=True,
                 )
         finally:
-            for process, _ in servers.values():
-                process.terminate()
-                process.wait(timeout=30)
+            _stop(servers)
+
+
+def _stop(servers: dict[str, tuple[subprocess.Popen, int]]) -> None:
+    for process, _ in servers.values():
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def uncached(servers: dict[str, tuple[subprocess.Popen, int]], args, workdir: Path) -> None:
+    """The three SPARQL requests, every request a query text of its own."""
+    per_client = os.environ.get("NORMGRAPH_QUERIES_PER_CLIENT", "1 (the default)")
+    print(
+        f"uncached: {args.connections} connections, {args.seconds:g} s each, wrk 2 threads, "
+        f"{args.workers} workers, queries per client {per_client}"
+    )
+    head = f"{'workers':>8} {'p50/p99 ms':>13} {'non-2xx':>7} {'Oxigraph':>9} {'ratio':>6}"
+    print(f"{'request':<42} {head}")
+    iris = subjects(servers["oxigraph"][1])
+    for i, (name, ours, theirs) in enumerate(uncached_paths(iris)):
+        if args.only and not any(o in name for o in args.only):
+            continue
+        figures = {}
+        for server, paths in (("workers", ours), ("oxigraph", theirs)):
+            script = distinct_script(paths, workdir, f"{server}-{i}")
+            port = servers[server][1]
+            figures[server] = wrk(port, "/", "*/*", args.seconds, args.connections, script)
+        alone, other = figures["workers"], figures["oxigraph"]
+        latency = f"{alone.p50_ms:.1f}/{alone.p99_ms:.1f}"
+        print(
+            f"{name:<42} {alone.rps:>8,.0f} {latency:>13} {alone.non_2xx + alone.errors:>7}"
+            f" {other.rps:>9,.0f} {alone.rps / other.rps:>6.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ capped at a row count and say when they were cut.
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any, BinaryIO
 
 from pyoxigraph import (
@@ -21,9 +21,10 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
+    RdfFormat,
     Store,
-    Triple,
     Variable,
+    parse,
     parse_query_results,
     serialize,
 )
@@ -33,7 +34,6 @@ from kg.formats import Format, names
 from kg.sparql_text import calls_service, star_variables
 from kg.vocab import prefixes
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Term = NamedNode | BlankNode | Literal
 
 
@@ -82,13 +82,18 @@ class QueryResult:
         if self.kind == "boolean" or (max_results is None and not reordered):
             self.value.serialize(output, fmt.ox)
             return False
-        items = list(islice(self.value, None if max_results is None else max_results + 1))
-        truncated = max_results is not None and len(items) > max_results
-        items = items[:max_results]
+        # Cut natively in a line format (one line per row), then convert: no Python per row.
         if self.kind == "graph":
-            serialize(items, output, fmt.ox)
+            lines, truncated = _first_lines(self.value, RdfFormat.N_TRIPLES, max_results)
+            serialize(parse(lines, RdfFormat.N_TRIPLES), output, fmt.ox)
+            return truncated
+        lines, truncated = _first_lines(self.value, QueryResultsFormat.TSV, max_results, 1)
+        if reordered:
+            lines = _reorder(lines, self.value.variables, self.variables)
+        if fmt.ox == QueryResultsFormat.TSV:
+            output.write(lines)
         else:
-            _solutions(self.variables, items).serialize(output, fmt.ox)
+            parse_query_results(lines, QueryResultsFormat.TSV).serialize(output, fmt.ox)
         return truncated
 
 
@@ -163,29 +168,57 @@ def update(store: Store, text: str, base_iri: str, relative_base: str | None = N
         raise QuerySyntaxError(f"the update does not parse: {error}") from None
 
 
-# ---------------------------------------------------------------- capped SELECT results
-def _term(term: Any) -> dict[str, Any]:
-    """A term in SPARQL 1.1 JSON results form."""
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: _term(getattr(term, p)) for p in parts}}
-    out: dict[str, Any] = {"type": "literal", "value": term.value}
-    if isinstance(term, Literal) and term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+# ---------------------------------------------------------------- capped results
+class _Enough(Exception):
+    """Raised by a _LineCap to stop a serialiser once it has all the lines it needs."""
 
 
-def _solutions(variables: list, rows: list) -> QuerySolutions:
-    """Rebuild a QuerySolutions from rows already read, so pyoxigraph writes them."""
-    names_ = [v.value for v in variables]
-    bindings = [
-        {name: _term(row[name]) for name in names_ if row[name] is not None} for row in rows
-    ]
-    document = {"head": {"vars": names_}, "results": {"bindings": bindings}}
-    return parse_query_results(json.dumps(document).encode(), QueryResultsFormat.JSON)
+class _LineCap(io.RawIOBase):
+    """A sink that keeps the first ``lines`` lines written to it, then stops the writer."""
+
+    def __init__(self, lines: int | None) -> None:
+        self.left, self.parts, self.full = lines, [], False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.full:  # the writer flushing its buffer after being stopped
+            return len(data)
+        data = bytes(data)
+        if self.left is not None:
+            seen = data.count(b"\n")
+            if seen >= self.left:
+                cut = -1
+                for _ in range(self.left):
+                    cut = data.index(b"\n", cut + 1)
+                self.parts.append(data[: cut + 1])
+                self.full = True
+                raise _Enough
+            self.left -= seen
+        self.parts.append(data)
+        return len(data)
+
+
+def _first_lines(
+    value: QuerySolutions | QueryTriples, fmt: Any, rows: int | None, header: int = 0
+) -> tuple[bytes, bool]:
+    """The ``header`` lines and first ``rows`` rows of ``value`` in a line format
+    (TSV, N-Triples), and whether there were more; evaluation stops one row past."""
+    sink = _LineCap(None if rows is None else header + rows + 1)
+    with contextlib.suppress(_Enough):
+        value.serialize(sink, fmt)
+    lines = b"".join(sink.parts)
+    if sink.full:  # the extra row only said there were more
+        lines = lines[: lines.rfind(b"\n", 0, len(lines) - 1) + 1]
+    return lines, sink.full
+
+
+def _reorder(tsv: bytes, given: list[Variable], wanted: list[Variable]) -> bytes:
+    """TSV results with their columns in ``wanted`` order (a tab never occurs inside a term)."""
+    order = [given.index(v) for v in wanted]
+    out = []
+    for line in tsv.split(b"\n")[:-1]:
+        cells = line.split(b"\t")
+        out.append(b"\t".join(cells[i] for i in order))
+    return b"\n".join(out) + b"\n"

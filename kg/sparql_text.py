@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -41,7 +42,8 @@ class Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
-def tokens(text: str) -> list[Token]:
+@lru_cache(maxsize=16)  # one query's text is asked about several times (form, SERVICE, columns)
+def tokens(text: str) -> tuple[Token, ...]:
     """Significant tokens (no whitespace or comments), each with its brace depth."""
     out: list[Token] = []
     depth = 0
@@ -55,7 +57,7 @@ def tokens(text: str) -> list[Token]:
         out.append(Token(kind, value, match.start(), match.end(), depth))
         if value in "{(" and kind == "punct":
             depth += 1
-    return out
+    return tuple(out)
 
 
 def _skip_prologue(toks: list[Token], i: int) -> int:
