@@ -117,24 +117,32 @@ class PassageTable:
 
     def put(self, document: DocumentRow, passages: list[PassageRow]) -> None:
         """Add a document, or replace it and all its passages, in one transaction."""
+        self.put_many([(document, passages)])
+
+    def put_many(self, documents: list[tuple[DocumentRow, list[PassageRow]]]) -> None:
+        """Add or replace several documents with their passages, in one transaction."""
         with self._transaction():
-            self._delete(document.slug)
-            self.db.execute(
-                f"INSERT INTO documents VALUES ({','.join('?' * 16)})",
-                tuple(vars(document).values()),
-            )
-            self.db.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(*_values(p)[:-1], json.dumps(p.tags, ensure_ascii=False)) for p in passages],
-            )
-            self.db.executemany(
-                "INSERT INTO mentions VALUES (?,?,?,?)",
-                [(p.iri, t["iri"], t["kind"], t["count"]) for p in passages for t in p.tags],
-            )
-            self.db.executemany(
-                "INSERT INTO changes VALUES (?, ?, 'added')",
-                [(p.iri, document.slug) for p in passages],
-            )
+            for document, passages in documents:
+                self._insert(document, passages)
+
+    def _insert(self, document: DocumentRow, passages: list[PassageRow]) -> None:
+        self._delete(document.slug)
+        self.db.execute(
+            f"INSERT INTO documents VALUES ({','.join('?' * 16)})",
+            tuple(vars(document).values()),
+        )
+        self.db.executemany(
+            "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(*_values(p)[:-1], json.dumps(p.tags, ensure_ascii=False)) for p in passages],
+        )
+        self.db.executemany(
+            "INSERT INTO mentions VALUES (?,?,?,?)",
+            [(p.iri, t["iri"], t["kind"], t["count"]) for p in passages for t in p.tags],
+        )
+        self.db.executemany(
+            "INSERT INTO changes VALUES (?, ?, 'added')",
+            [(p.iri, document.slug) for p in passages],
+        )
 
     def remove(self, slug: str) -> None:
         with self._transaction():

@@ -101,3 +101,33 @@ class Documents:
         path = self.folder / name
         pdf.output(str(path))
         return path
+
+
+def write_two_column_report(path: Path, symbol: str, title: str, paragraphs: list[str],
+                            footnotes: list[str]) -> Path:  # fmt: skip
+    """A page set like a UN report: the symbol as running head, a full-width title, the
+    paragraphs in two columns (the first half on the left), footnotes in small type under
+    a rule at the foot, and the page number."""
+    pdf = _Paged(symbol)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", size=13)
+    pdf.multi_cell(0, 7, title)
+    pdf.ln(4)
+    top, width, gutter = pdf.get_y(), (pdf.epw - 10) / 2, 10
+    half = (len(paragraphs) + 1) // 2
+    pdf.set_font("Helvetica", size=10)
+    for column, chunk in enumerate((paragraphs[:half], paragraphs[half:])):
+        pdf.set_y(top)
+        for paragraph in chunk:
+            pdf.set_x(pdf.l_margin + column * (width + gutter))
+            pdf.multi_cell(width, 5, paragraph)
+            pdf.ln(3)
+    pdf.set_y(-60)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 50, pdf.get_y())
+    pdf.ln(2)
+    pdf.set_font("Helvetica", size=7)
+    for note in footnotes:
+        pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(0, 3.5, note)
+    pdf.output(str(path))
+    return path

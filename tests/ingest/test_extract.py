@@ -11,6 +11,8 @@ from ingest.extract.sniff import sniff
 from ingest.normalize import join_lines, normalize
 from ingest.segment import segment
 
+from .documents import write_two_column_report
+
 LIMIT = 10_000_000
 
 
@@ -155,3 +157,18 @@ def test_encrypted_image_only_and_oversized_pdfs_are_rejected(documents):
     big = documents.pdf("big.pdf", ["Some text."])
     with pytest.raises(Rejected, match=r"over the limit of .*NORMGRAPH_MAX_INGEST_BYTES"):
         read_file(big, 100)
+
+
+def test_pdf_two_columns_are_read_one_after_the_other_and_footnotes_after_them(documents):
+    # a page set like a UN report (documents.write_two_column_report); side by side, the
+    # columns' lines would interleave paragraph n with paragraph n + 4
+    paragraphs = [
+        f"{n}. The Special Rapporteur notes that minorities in region {n} face barriers to "
+        "education, housing and participation in public life."
+        for n in range(1, 9)
+    ]
+    notes = ["1 See A/HRC/43/47, para. 12.", "2 General Assembly resolution 47/135, annex."]
+    path = write_two_column_report(
+        documents.folder / "two.pdf", "A/HRC/99/2", "Report on minority issues", paragraphs, notes
+    )
+    assert texts(path)[-9:] == [*paragraphs, " ".join(notes)]

@@ -309,7 +309,7 @@ KILLER = textwrap.dedent(
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     if where == "table":   # killed after the store took the file, before its passages
-        passages.PassageTable.put = die
+        passages.PassageTable.put_many = die
     else:                  # killed with the release complete, before `current` switches
         release.Releases._point_current_to = die
     pipeline.ingest(Settings.load(environ={}, release_dir=root), [Path(file)],
