@@ -221,17 +221,19 @@ def wait_ready(base: str, process: subprocess.Popen, release: str | None = None)
 
 
 @contextmanager
-def served(root: Path, *options: str, **settings: str) -> Iterator[dict]:
+def served(root: Path, *options: str, build: bool = True, **settings: str) -> Iterator[dict]:
     """`normgraph serve` (gunicorn, 2 workers) on a free loopback port, over a release built
-    for that address; ``options`` go to `normgraph serve` (``"--front"``), ``settings`` are
-    NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
+    for that address (``build=False``: over the release ``root`` holds); ``options`` go to
+    `normgraph serve` (``"--front"``), ``settings`` are NORMGRAPH_* variables
+    (``QUERY_TIMEOUT="2"``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "NORMGRAPH_RELEASE_DIR": str(root)}
     env |= {f"NORMGRAPH_{name}": value for name, value in settings.items()}
-    subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
+    if build:
+        subprocess.run([NORMGRAPH, "build", "-q", "--base-iri", base], env=env, check=True)
     process = subprocess.Popen(
         [NORMGRAPH, "serve", "--port", str(port), "--workers", "2", *options],
         env=env,
