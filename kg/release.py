@@ -1,5 +1,5 @@
 """Releases: one directory holds everything the server reads, and a `current`
-symlink says which one is live (DESIGN.md, "Releases").
+symlink says which one is live (docs/architecture.md, "The release model").
 
 Layout under the release root::
 
