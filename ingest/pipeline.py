@@ -1,4 +1,4 @@
-"""Files in, a new release out (DESIGN.md: "documents --ingest--> new release").
+"""Files in, a new release out (docs/architecture.md: "documents --ingest--> new release").
 
 The new release is staged as a copy of the current one (kg.release, the store's backup
 facility), each file is read, segmented, aligned, tagged and turned into its own named

@@ -1,4 +1,4 @@
-"""ontology/ + corpus/ -> a new release (DESIGN.md, "Releases").
+"""ontology/ + corpus/ -> a new release (docs/architecture.md, "The release model").
 
 Load every source file into its own named graph, validate with SHACL (a
 violation stops the build before anything is written), materialise the

@@ -1,4 +1,4 @@
-"""Mints every normgraph IRI from the base IRI (DESIGN.md, "IRIs"). Pure, no IO.
+"""Mints every normgraph IRI from the base IRI (docs/architecture.md, "IRI policy"). Pure, no IO.
 
 Slugs come from curated ids, numbers or document symbols, never from row order,
 so rebuilding the same input yields the same IRIs. Nothing else in the code
@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NUMBER = re.compile(r"^[A-Za-z0-9]+(?:[ .-][A-Za-z0-9]+)*$")
 
-# Provision path steps, in the order they nest (DESIGN.md: art/{n}[/para/{m}]).
+# Provision path steps, in the order they nest: art/{n}[/para/{m}].
 PROVISION_STEPS = ("art", "para")
 # Divisions that group provisions: id/instrument/{slug}/{step}/{n}.
 SECTION_STEPS = ("section", "part")

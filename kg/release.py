@@ -1,5 +1,5 @@
 """Releases: one directory holds everything the server reads, and a `current`
-symlink says which one is live (DESIGN.md, "Releases").
+symlink says which one is live (docs/architecture.md, "The release model").
 
 Layout under the release root::
 
@@ -143,6 +143,16 @@ class Stage:
         self.releases.prune(keep)
         return self.committed
 
+    def install(self, manifest: Manifest, keep: int = 3) -> Release:
+        """Publish a staged copy of a release built elsewhere (kg.pack) under its own id,
+        as it is, and switch `current` to it."""
+        final = self.releases.releases_dir / manifest.release_id
+        os.rename(self.path, final)  # the caller checked, under the lock, that it is new
+        _fsync_dir(self.releases.releases_dir)
+        self.committed = Release(final, manifest)
+        self.releases.switch_to(final, keep)
+        return self.committed
+
 
 def copy_release_data(release: Release, target: Path) -> None:
     """Copy a release's store and passage table into ``target`` (a staging directory),
@@ -192,6 +202,14 @@ class Releases:
         path = self.current_link.resolve()  # resolve once: a later switch must not move us
         return Release(path, Manifest.read(path / MANIFEST))
 
+    def get(self, release_id: str) -> Release:
+        """A release this root holds, by id."""
+        for path in self.all():
+            if path.name == release_id and (path / MANIFEST).is_file():
+                return Release(path, Manifest.read(path / MANIFEST))
+        held = ", ".join(p.name for p in self.all()) or "none"
+        raise ReleaseNotFound(f"no release {release_id!r} in {self.root}/ (it holds: {held})")
+
     def all(self) -> list[Path]:
         if not self.releases_dir.is_dir():
             return []
@@ -235,6 +253,18 @@ class Releases:
         os.symlink(os.path.relpath(release_path, self.root), tmp)
         os.replace(tmp, self.current_link)  # rename(2) is atomic: readers see old or new
         _fsync_dir(self.root)
+
+    def switch_to(self, release_path: Path, keep: int = 3) -> Release:
+        """Make a release this root holds current (the caller holds the write lock)."""
+        self._point_current_to(release_path)
+        self.prune(keep)
+        return Release(release_path, Manifest.read(release_path / MANIFEST))
+
+    def kept(self) -> list[Release]:
+        """Every release this root holds, oldest first."""
+        return [
+            Release(p, Manifest.read(p / MANIFEST)) for p in self.all() if (p / MANIFEST).is_file()
+        ]
 
     def prune(self, keep: int) -> list[Path]:
         """Remove all but the newest ``keep`` releases; never the current one."""

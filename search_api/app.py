@@ -17,6 +17,7 @@ from search_api.blueprints import (
     linked_data,
     pages,
     reconcile,
+    releases,
     sparql,
     store,
 )
@@ -39,7 +40,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.extensions["normgraph"] = Runtime(settings, lane)
     blueprints = (health.bp, pages.bp, sparql.bp, linked_data.bp, describe.bp, api.bp, openapi_bp)
-    blueprints += (reconcile.bp, store.bp)
+    blueprints += (reconcile.bp, store.bp, releases.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -277,6 +277,47 @@ def _finish(report) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_release_pack(args: argparse.Namespace) -> int:
+    from kg.pack import write_pack
+    from kg.release import Releases
+
+    releases = Releases(_settings(args).release_dir)
+    release = releases.get(args.release) if args.release else releases.current()
+    progress = silent() if args.quiet else Progress("pack")
+    if args.output == "-":
+        write_pack(release, sys.stdout.buffer, progress)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output or f"normgraph-{release.id}.pack")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:  # never leave a half-written pack under the real name
+            size = write_pack(release, out, progress)
+        os.replace(tmp, target)
+    except OSError as error:
+        raise NormgraphError(f"cannot write {target}: {error.strerror}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    progress.say(f"wrote {target} (release {release.id}, {size:,} bytes)")
+    print(target)
+    return 0
+
+
+def cmd_release_pull(args: argparse.Namespace) -> int:
+    from kg.pack import open_source, pull
+    from kg.release import Releases
+
+    releases = Releases(_settings(args).release_dir)
+    progress = silent() if args.quiet else Progress("pull")
+    source = open_source(args.source)
+    try:
+        release = pull(source, releases, progress, keep=args.keep)
+    finally:
+        source.close()
+    print(release.id)
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from kg.release import Releases
 
@@ -534,11 +575,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     remove.add_argument("slugs", nargs="+", metavar="SLUG", help="ids of documents to remove")
 
+    _release_commands(commands, release_dir, keep)
+
     info = add(
         "info", cmd_info, "Describe the current release: id, inputs and counts.", [release_dir]
     )
     info.add_argument("--json", action="store_true", help="print the release manifest as JSON")
     return parser
+
+
+def _release_commands(commands, release_dir, keep) -> None:
+    """`normgraph release pack|pull`: carry a release to another release root (a replica)."""
+    about = (
+        "Carry releases between release roots: pack one into a single file on the machine "
+        "that builds, pull it on a replica (README, Replicas)."
+    )
+    release = commands.add_parser("release", help=about, description=about)
+    verbs = release.add_subparsers(dest="release_command", required=True, metavar="COMMAND")
+    about = (
+        "Write one release (store, search indexes, dumps, manifest) into one file, a tar "
+        "whose index gives every file's size and SHA-256."
+    )
+    pack = verbs.add_parser("pack", help=about, description=about, parents=[release_dir])
+    pack.set_defaults(handler=cmd_release_pack)
+    pack.add_argument("--release", metavar="ID", help="the release to pack (default: current)")
+    pack.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write it (default: normgraph-ID.pack here; '-' for stdout); "
+        "written under a temporary name and renamed when complete",
+    )
+    pack.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    about = (
+        "Install a pack (an http(s) URL such as http://primary/releases/current.pack, a file, "
+        "or '-' for stdin) and make it current. Every checksum is verified before anything "
+        "is visible; a damaged, truncated or conflicting pack is refused and changes nothing."
+    )
+    pull = verbs.add_parser("pull", help=about, description=about, parents=[release_dir, keep])
+    pull.set_defaults(handler=cmd_release_pull)
+    pull.add_argument("source", metavar="URL|FILE", help="where to read the pack from")
 
 
 def _positive(text: str) -> int:

@@ -128,6 +128,31 @@ def _sparql_ops() -> dict:
     }
 
 
+def _releases_ops() -> dict:
+    """/releases, a kept release's own SPARQL endpoint and its pack."""
+    release_id = _param("release_id", "path", "a kept release's id (see /releases)", _STRING, True)
+    kept = _sparql_ops()
+    for operation in kept.values():
+        operation["summary"] += ", on this kept release as it was"
+        operation["parameters"] = [release_id, *operation["parameters"]]
+        operation["responses"]["404"] = _ERROR  # a release this server does not keep
+    pack = _doc(
+        "the release as one pack for `normgraph release pull` (a tar: checksummed index, then "
+        "every file of the release); `current.pack` redirects to the current release's",
+        {"application/x-tar": {"schema": {"type": "string", "format": "binary"}}},
+        [release_id],
+        {"302": {"description": "current.pack: to the current release's pack"}},
+    )
+    return {
+        "/releases": _doc(
+            "the releases this server keeps (newest first), each with its SPARQL endpoint and pack",
+            _JSON,
+        ),
+        "/releases/{release_id}/sparql": kept,
+        "/releases/{release_id}.pack": pack,
+    }
+
+
 def _doc(
     summary: str, content: dict, params: list | None = None, extra: dict | None = None
 ) -> dict:
@@ -356,6 +381,7 @@ def spec() -> dict:
             "/openapi.json": _doc("this description", _JSON),
             **_reconcile_ops(),
             **_store_ops(),
+            **_releases_ops(),
         },
         "components": {
             "schemas": {

@@ -32,6 +32,8 @@ from search_api.search.engine import Searcher
 from search_api.search.query_vectors import RememberingEncoder
 from search_api.search.suggest import Suggester
 
+KEPT_OPEN = 4  # older releases one worker keeps open at once for /releases/{id}/sparql
+
 
 class Live:
     """One release as a worker sees it: immutable once opened."""
@@ -74,6 +76,7 @@ class Runtime:
         self._pools: dict[str, QueryPool] = {}
         self._lock = threading.Lock()
         self._lane = lane
+        self._kept: dict[str, Live] = {}  # older releases opened by id (kept)
         self._own_lane = lane is None  # a lane of its own when no server hands one in
 
     def live(self) -> Live:
@@ -94,6 +97,25 @@ class Runtime:
         if has_request_context():
             g.normgraph_release = live.release.id  # the app names it on the response
         return live
+
+    def kept(self, release_id: str) -> Live:
+        """A release this root keeps, by id: the current one's handle, or one opened
+        read-only for older ones (a few per worker, dropped when the release is pruned).
+        ReleaseNotFound for any other id."""
+        live = self.live()
+        if live.release.id == release_id:
+            return live
+        release = self.releases.get(release_id)  # only what the root holds now, by name
+        with self._lock:
+            handle = self._kept.pop(release_id, None)
+            if handle is None or handle.release.path != release.path:
+                handle = Live(release, self.encoder, self.settings.answer_cache // KEPT_OPEN)
+            self._kept[release_id] = handle  # the most recently used last
+            while len(self._kept) > KEPT_OPEN:
+                self._kept.pop(next(iter(self._kept)))
+        if has_request_context():
+            g.normgraph_release = release_id
+        return handle
 
     @cached_property
     def encoder(self) -> RememberingEncoder:

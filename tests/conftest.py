@@ -258,15 +258,17 @@ def _build_for(base: str, root: Path, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def served(root: Path, *options: str, **settings: str) -> Iterator[dict]:
+def served(root: Path, *options: str, build: bool = True, **settings: str) -> Iterator[dict]:
     """`normgraph serve` (gunicorn, 2 workers) on a loopback port, over a release built
-    for that address; ``options`` go to `normgraph serve` (``"--front"``), ``settings`` are
-    NORMGRAPH_* variables (``QUERY_TIMEOUT="2"``)."""
+    for that address (``build=False``: over the release ``root`` holds); ``options`` go to
+    `normgraph serve` (``"--front"``), ``settings`` are NORMGRAPH_* variables
+    (``QUERY_TIMEOUT="2"``)."""
     port = _serving_port()
     base = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "NORMGRAPH_RELEASE_DIR": str(root)}
     env |= {f"NORMGRAPH_{name}": value for name, value in settings.items()}
-    _build_for(base, root, env)
+    if build:
+        _build_for(base, root, env)
     process = subprocess.Popen(
         [NORMGRAPH, "serve", "--port", str(port), "--workers", "2", *options],
         env=env,

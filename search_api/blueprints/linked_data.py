@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
 import rdflib
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -152,4 +153,16 @@ def _jsonld(triples: list, base_iri: str) -> str:
     context = jsonld_context(base_iri)["@context"]
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     document["@context"] = url_for("describe.context", _external=True)
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return json.dumps(_in_order(document), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def _in_order(value: Any) -> Any:
+    """rdflib writes nodes and values in its sets' order, which differs from one process
+    to the next: sorted, the same release gives the same bytes in every worker and replica
+    (JSON-LD arrays are unordered, except in @list)."""
+    if isinstance(value, dict):
+        return {key: _in_order(item) if key != "@list" else item for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_in_order(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Request, Response, request, url_for
@@ -22,7 +23,7 @@ from search_api.descriptions import service_description
 from search_api.errors import ApiError
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known, single
-from search_api.runtime import runtime
+from search_api.runtime import Live, runtime
 from search_api.search.encoder import encoder_args
 
 bp = Blueprint("sparql", __name__)
@@ -123,15 +124,23 @@ def parse(req: Request) -> Operation | None:
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"], endpoint="endpoint_slash")
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
+    return protocol(runtime().live, url_for("sparql.endpoint", _external=True))
+
+
+def protocol(live: Callable[[], Live], endpoint_url: str, kept: bool = False) -> Response:
+    """One SPARQL 1.1 Protocol request against the release ``live`` gives: the current
+    one at /sparql, a kept one by id at /releases/{id}/sparql (``kept``: read-only)."""
     if request.method == "OPTIONS":
         return Response(status=204, headers=CORS)
     operation = parse(request)
     if operation is None:
-        response = _describe()
+        response = _describe(live(), endpoint_url, kept)
     elif operation.kind == "update":
+        if kept:
+            raise ApiError(403, "a kept release never changes; send updates to /sparql")
         response = _update(operation)
     else:
-        response = _query(operation)
+        response = _query(operation, live())
     response.headers.update(CORS)
     response.vary.add("Accept")
     return response
@@ -148,8 +157,7 @@ def _formats() -> tuple[Format | Exception, Format | Exception]:
     return chosen[0], chosen[1]
 
 
-def _query(op: Operation) -> Response:
-    live = runtime().live()
+def _query(op: Operation, live: Live) -> Response:
     results, graph = _formats()
     form = query_form(op.text)
     needed = results if form in ("SELECT", "ASK") else graph if form else None
@@ -252,13 +260,12 @@ def _limit(op: Operation, ceiling: float) -> float:
     return min(op.timeout, ceiling) if op.timeout else ceiling
 
 
-def _describe() -> Response:
+def _describe(live: Live, endpoint: str, kept: bool) -> Response:
     if prefers_html(request):
-        return sparql_editor(url_for("sparql.endpoint", _external=True))
+        return sparql_editor(endpoint)
     fmt = pick(request, of_kinds(GRAPH), FORMAT_PARAMS)
-    live = runtime().live()
-    endpoint = url_for("sparql.endpoint", _external=True)
-    triples = service_description(endpoint, live.graph_sizes, bool(runtime().settings.update_token))
+    updates = bool(runtime().settings.update_token) and not kept
+    triples = service_description(endpoint, live.graph_sizes, updates)
     body = serialize(
         triples,
         format=fmt.ox,
@@ -267,4 +274,6 @@ def _describe() -> Response:
             "void": "http://rdfs.org/ns/void#",
         },
     )
-    return Response(body, content_type=fmt.media_type)
+    return Response(
+        body, content_type=fmt.media_type, headers={"X-Normgraph-Release": live.release.id}
+    )
