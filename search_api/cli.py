@@ -400,6 +400,16 @@ def _parser() -> argparse.ArgumentParser:
         "--base-iri", metavar="IRI", help="base of minted IRIs (default: $NORMGRAPH_BASE_IRI)"
     )
 
+    keep = argparse.ArgumentParser(add_help=False)
+    keep.add_argument(
+        "--keep",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="keep the N newest releases (default 3; the current one is never removed)",
+    )
+    keep.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
     def add(
         name: str, handler: Handler, help: str, parents: Sequence = ()
     ) -> argparse.ArgumentParser:
@@ -411,19 +421,11 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         cmd_build,
         "Build a release from the ontology and corpus and make it current.",
-        [release_dir, sources],
+        [release_dir, sources, keep],
     )
     build.add_argument(
         "--if-missing", action="store_true", help="do nothing if a current release exists"
     )
-    build.add_argument(
-        "--keep",
-        type=_positive,
-        default=3,
-        metavar="N",
-        help="keep the N newest releases (default 3; the current one is never removed)",
-    )
-    build.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
     add(
         "validate",
@@ -517,15 +519,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluation.add_argument("--fusion", default="weighted", choices=["rrf", "weighted"])
 
-    keep = argparse.ArgumentParser(add_help=False)
-    keep.add_argument(
-        "--keep",
-        type=_positive,
-        default=3,
-        metavar="N",
-        help="keep the N newest releases (default 3; the current one is never removed)",
-    )
-    keep.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     ingest = add(
         "ingest",
         cmd_ingest,
