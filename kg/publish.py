@@ -224,14 +224,11 @@ def publishing(settings: Settings, then: Finalizer | None = None) -> Finalizer |
     return finalize
 
 
-def publishing_spec(spec: str, *args: str) -> Callable:
-    """For the update process (kg.sparql_pool's "module:function" factories): the
-    finalizer ``spec`` makes from ``args[3:]``, then publishing to the engine that
-    ``args[:3]`` (sparql_url, sparql_load, release_dir) name."""
+def publishing_spec(factory: Callable[..., Finalizer], *args: str) -> Finalizer:
+    """For the update process (kg.sparql_pool's factories): the finalizer ``factory``
+    makes from ``args[3:]``, then publishing to the engine that ``args[:3]``
+    (sparql_url, sparql_load, release_dir) name."""
     url, load, release_dir, *rest = args
-    import importlib
-
-    module, _, name = spec.partition(":")
-    then = getattr(importlib.import_module(module), name)(*rest)
+    then = factory(*rest)
     settings = Settings.load(environ={}, release_dir=release_dir, sparql_url=url, sparql_load=load)
     return publishing(settings, then)

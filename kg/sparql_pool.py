@@ -32,9 +32,10 @@ class QueryJob:
     max_results: int
     dataset: Dataset = field(default_factory=Dataset)
     relative_base: str | None = None
-    # ("module:function", argument) of a factory whose result has
-    # for_release(release_path, base_iri) -> custom SPARQL functions (ngf:similarity)
-    functions: tuple[str, ...] | None = None
+    # (factory, arguments...): called once per process, its result has
+    # for_release(release_path, base_iri) -> custom SPARQL functions (ngf:similarity);
+    # the composition root passes it, so kg names no upper layer
+    functions: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,9 @@ class UpdateJob:
     text: str
     using: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     relative_base: str | None = None
-    # ("module:function", argument) of a factory returning a kg.release.Finalizer, so that
-    # the layer that owns the search indexes rebuilds them without kg importing it
-    finalizer: tuple[str, ...] | None = None
+    # (factory, arguments...) returning a kg.release.Finalizer, so that the layer that owns
+    # the search indexes rebuilds them without kg importing it
+    finalizer: tuple[Any, ...] | None = None
 
 
 # errors a child may report, rebuilt by name in the parent
@@ -93,13 +94,10 @@ def _perform(job: QueryJob | UpdateJob, cache: dict[str, Any]) -> Answer:
     return Answer(result.kind, name, out.getvalue(), truncated)
 
 
-def _load(spec: tuple[str, ...], cache: dict[Any, Any]) -> Any:
-    """Resolve a ("module:function", arguments...) factory and call it, once per process."""
+def _load(spec: tuple[Any, ...], cache: dict[Any, Any]) -> Any:
+    """Call a (factory, arguments...) once per process (a model loads once, not per job)."""
     if spec not in cache:
-        import importlib
-
-        module, _, name = spec[0].partition(":")
-        cache[spec] = getattr(importlib.import_module(module), name)(*spec[1:])
+        cache[spec] = spec[0](*spec[1:])
     return cache[spec]
 
 

@@ -14,6 +14,7 @@ from pyoxigraph import serialize
 
 from kg.errors import FormatError
 from kg.formats import DATASET, GRAPH, RESULTS, Format, of_kinds
+from kg.publish import publishing_spec
 from kg.sparql import Answer, Dataset, QueryTimeout
 from kg.sparql_pool import QueryJob, UpdateJob
 from kg.sparql_remote import remote_answer, uses_functions
@@ -24,6 +25,7 @@ from search_api.errors import ApiError
 from search_api.negotiation import pick, prefers_html
 from search_api.params import check_known, single
 from search_api.runtime import Live, runtime
+from search_api.search import index, sparql_functions
 from search_api.search.encoder import encoder_args
 
 bp = Blueprint("sparql", __name__)
@@ -172,10 +174,7 @@ def _query(op: Operation, live: Live) -> Response:
         max_results=runtime().settings.max_results,
         dataset=Dataset(*op.graphs),
         relative_base=request.base_url,
-        functions=(
-            "search_api.search.sparql_functions:functions",
-            *encoder_args(runtime().settings),
-        ),
+        functions=(sparql_functions.functions, *encoder_args(runtime().settings)),
     )
     limit = _limit(op, runtime().settings.query_timeout)
     # an external engine answers what it can (not normgraph's own functions: ngf:)
@@ -237,14 +236,13 @@ def _update(op: Operation) -> Response:
     )
 
 
-def _finalizer(settings) -> tuple[str, ...]:
+def _finalizer(settings) -> tuple:
     """The update process's finalizer: the search indexes, then (with an external engine)
     loading the new release into it before `current` moves."""
-    indexes = ("search_api.search.index:finalizer", *encoder_args(settings))
     if not settings.sparql_url:
-        return indexes
+        return (index.finalizer, *encoder_args(settings))
     engine = (settings.sparql_url, settings.sparql_load, str(settings.release_dir))
-    return ("kg.publish:publishing_spec", indexes[0], *engine, *indexes[1:])
+    return (publishing_spec, index.finalizer, *engine, *encoder_args(settings))
 
 
 def _client(req: Request) -> str:
