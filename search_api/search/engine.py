@@ -279,7 +279,9 @@ class Searcher:
         self, candidates: dict[int, fuse.Scored], concepts: list[str], weights: rank.Weights
     ) -> None:
         rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-        for concept in set(concepts):
+        # each concept once, in the order the question names them: a set's order changes
+        # with the process's hash seed, and the answer (its ETag) must not
+        for concept in dict.fromkeys(concepts):
             boost = weights.concept * self._specificity(concept)
             for row in rows[self._tagged(concept, rows)].tolist():
                 candidates[row].concept += boost
