@@ -6,10 +6,12 @@ a private directory. The configuration is ``nginx.conf`` beside this module."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,4 +69,12 @@ class Front:
         checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
         if checked.returncode != 0:
             raise ConfigError(f"nginx refused its configuration: {checked.stderr.strip()}")
-        return subprocess.Popen(command)
+        # its own process group: a master killed with SIGKILL leaves its workers behind,
+        # still holding the port, and the group is how they are found (end_all)
+        return subprocess.Popen(command, start_new_session=True)
+
+
+def end_all(nginx: subprocess.Popen) -> None:
+    """Stop whatever is left of ``nginx``'s process group (orphaned workers included)."""
+    with contextlib.suppress(ProcessLookupError):  # nothing left
+        os.killpg(nginx.pid, signal.SIGKILL)

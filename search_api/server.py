@@ -30,7 +30,7 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 from kg.config import Settings
 from kg.errors import NormgraphError
 from search_api.app import create_app
-from search_api.front import Front
+from search_api.front import Front, end_all
 from search_api.runtime import lane_for
 from search_api.search.engine import SearchRequest
 
@@ -202,6 +202,7 @@ def serve(
                 stopping.set()
                 nginx.terminate()
                 nginx.wait(timeout=10)
+                end_all(nginx)
             for directory in (lane_dir, run_dir):
                 if directory is not None:
                     shutil.rmtree(directory, ignore_errors=True)
@@ -210,5 +211,6 @@ def serve(
 def _stop_with(nginx: subprocess.Popen, master: int, stopping: threading.Event) -> None:
     """The workers are unreachable without their front: stop the server when it ends."""
     nginx.wait()
+    end_all(nginx)
     if not stopping.is_set():
         os.kill(master, signal.SIGTERM)

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -104,6 +105,20 @@ def test_the_server_stops_when_its_front_dies(front):
     while front["process"].poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert front["process"].poll() is not None, "the workers outlived their front"
+    assert not _in_group(int(mine[0])), "nginx's own workers outlived their master"
+
+
+def _in_group(group: int) -> list[int]:
+    """Processes still in the process group ``group`` (nginx's master started it)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended while we looked
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _child_of(pid: int, parent: int) -> bool:
