@@ -322,3 +322,12 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
     pool = Engines(tmp_path_factory.mktemp("engines"))
     yield pool
     pool.close()
+
+
+def selected_rows(converted, fmt: str) -> int:
+    """How many rows a SPARQLWrapper SELECT answer holds, whichever format it came in."""
+    if fmt == "json":
+        return len(converted["results"]["bindings"])
+    if fmt == "xml":
+        return len(converted.getElementsByTagName("result"))
+    return len(converted.decode().strip().splitlines()) - 1  # CSV: a header line
