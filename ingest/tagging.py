@@ -19,16 +19,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import spacy
 from pyoxigraph import Store
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from ingest import citations, lexicon
 from ingest.lexicon import KINDS, Lexicon, Target
 from kg.iris import Iris
+
+if TYPE_CHECKING:  # spaCy (and the torch its thinc imports) loads on the first Tagger, not here
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 # Prepositions that titles use interchangeably ("Decade for / of People of African Descent").
 _FOLDED = {
@@ -52,6 +53,8 @@ class Mention:
 @cache  # the same for every release: a server keeps one per language, not one per release
 def pipeline(language: str) -> Language:
     """Blank model + sentencizer + lookup lemmatizer (where spacy-lookups-data has a table)."""
+    import spacy
+
     try:
         nlp = spacy.blank(language)
     except (ImportError, KeyError, ValueError):
@@ -69,6 +72,8 @@ def pipeline(language: str) -> Language:
 
 class Tagger:
     def __init__(self, lex: Lexicon, iris: Iris) -> None:
+        from spacy.matcher import PhraseMatcher
+
         self.lexicon, self.iris = lex, iris
         self.language = lex.language
         self.nlp = pipeline(lex.language)

@@ -44,7 +44,7 @@ def cli():
 
 @pytest.fixture
 def build_release():
-    """Build a release in-process: ``build_release(root, inputs=None)``."""
+    """Build a release in-process: ``build_release(root, inputs=None, base_iri=...)``."""
     return build_into
 
 
@@ -60,8 +60,9 @@ def embedded_inputs() -> Inputs:
     return Inputs(ontology_dir=ontology_dir(), corpus_dir=corpus_dir())
 
 
-def build_into(root: Path, inputs: Inputs | None = None):
-    settings = Settings.load(environ={}, release_dir=root)
+def build_into(root: Path, inputs: Inputs | None = None, **settings: object):
+    """A graph-only release (no search indexes) in ``root``; ``settings`` as Settings.load's."""
+    settings = Settings.load(environ={}, release_dir=root, **settings)
     return build(settings, inputs or embedded_inputs(), silent())
 
 

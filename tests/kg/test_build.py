@@ -108,11 +108,9 @@ def test_info_prints_counts(release_root, cli):
     assert as_json["counts"] == Releases(release_root).current().manifest.counts
 
 
-def test_other_base_iri_mints_everything_under_it(tmp_path, cli):
-    result = cli(
-        "build", "-q", "--release-dir", str(tmp_path), "--base-iri", "http://localhost:8000/"
-    )
-    assert result.returncode == 0, result.stderr
+def test_other_base_iri_mints_everything_under_it(tmp_path, build_release, cli):
+    # graph-only and in-process: the served tests build with `normgraph build --base-iri`
+    build_release(tmp_path, base_iri="http://localhost:8000/")
     out = cli("export", "--format", "nq", "--release-dir", str(tmp_path)).stdout
     assert "<http://localhost:8000/id/instrument/unmd-1992/art/4/para/3>" in out
     assert "w3id.org/normgraph" not in out

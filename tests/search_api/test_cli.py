@@ -1,6 +1,8 @@
 """The command line: help everywhere, one-line errors, real formats."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from pyoxigraph import RdfFormat, parse
@@ -13,6 +15,17 @@ def test_every_command_has_help(cli, command):
     result = cli(*([command] if command else []), "--help")
     assert result.returncode == 0
     assert "usage: normgraph" in result.stdout
+
+
+def test_the_parser_loads_no_model_library():
+    """Every command builds the whole parser; spaCy and torch would add seconds to each."""
+    script = (
+        "import sys; from search_api import cli; cli._parser(); "
+        "print(sorted({'spacy', 'torch', 'sentence_transformers'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_missing_release_is_a_clear_error(tmp_path, cli):
