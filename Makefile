@@ -8,6 +8,8 @@ SOURCES := pyproject.toml README.md $(shell find kg ingest search_api ontology c
 # Front-end libraries (YASGUI, cytoscape.js; axe-core for the browser tests), pinned by
 # package-lock.json, installed by `npm ci` and copied into the package's static files.
 VENDOR := search_api/static/vendor/manifest.json
+# pytest processes (pytest-xdist), each given whole test files so module fixtures start once.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint clean help vendor browser front engines
 
@@ -23,7 +25,7 @@ test: $(VENV)/.project $(VENV)/.test-deps browser front engines  ## install with
 	$(BIN)/ruff check kg ingest search_api tests bench
 	$(BIN)/ruff format --check kg ingest search_api tests bench
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 vendor: $(VENDOR)  ## install the front-end libraries from package-lock.json into search_api/static/vendor/
 
