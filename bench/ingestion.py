@@ -80,16 +80,20 @@ def make_folder(folder: Path, files: int, rng: random.Random) -> None:
             pdf.output(str(folder / f"doc-{i}.pdf"))
 
 
-def analyse(paths: list[Path], tagger: Tagger) -> tuple[int, int, float, float]:
-    """Extraction + segmentation + tagging, nothing written: (pages, passages, s, CPU s)."""
+def analyse(paths: list[Path], tagger: Tagger | None) -> tuple[int, int, float, float]:
+    """Extraction + segmentation + tagging (extraction alone without a tagger), nothing
+    written: (pages, passages, s, CPU s)."""
     started, cpu = time.perf_counter(), time.process_time()
     pages = passages = 0
     for path in paths:
         extracted = read_file(path, 1 << 31)[1]
+        pages += extracted.pages
+        if tagger is None:
+            passages += len(extracted.blocks)
+            continue
         segments = segment(extracted.blocks)
         for _ in tagger.tag_many([s.text for s in segments]):
             passages += 1
-        pages += extracted.pages
     return pages, passages, time.perf_counter() - started, time.process_time() - cpu
 
 
@@ -122,6 +126,11 @@ def main() -> None:
             Store.read_only(str(release.store_path)), settings.base_iri, "en"
         )
         mixed = sorted((work / "mixed").iterdir())
+        report(
+            f"extraction alone, one {args.pages}-page PDF (blocks)",
+            *analyse([work / "big.pdf"], None),
+            1,
+        )
         report(
             f"extract+segment+tag, one {args.pages}-page PDF",
             *analyse([work / "big.pdf"], tagger),

@@ -41,6 +41,7 @@ from ingest.tagging import Taggers
 from kg import version
 from kg.config import Settings
 from kg.errors import NormgraphError
+from kg.export import read_dump
 from kg.iris import Iris, check_slug
 from kg.progress import Progress
 from kg.release import Finalizer, Manifest, Release, Releases, Stage, new_release_id
@@ -139,6 +140,7 @@ class Session:
         self.software_version = version()  # read from the package metadata: once, not per file
         self.pending: list[_Prepared] = []  # prepared files not yet written (see flush)
         self.pending_quads = 0
+        self._copy: Store | None = None  # the staged quads in memory, for the dumps (copy)
 
     @contextmanager
     def timed(self, phase: str) -> Iterator[None]:
@@ -295,6 +297,7 @@ class Session:
         existed = self.table.document(slug) is not None or self.store.contains_named_graph(graph)
         if existed:
             self.store.remove_graph(graph)
+            self.copy().remove_graph(graph)
         self.pending.append(prepared)
         self.pending_quads += len(prepared.triples)
         if self.pending_quads >= _BATCH_QUADS or len(self.pending) >= _BATCH_FILES:
@@ -320,6 +323,7 @@ class Session:
             self.store.bulk_extend(quads)
         else:
             self.store.extend(quads)
+        self.copy().extend(quads)
         self.table.put_many([(p.row, p.passages) for p in self.pending])
         self.pending, self.pending_quads = [], 0
 
@@ -327,9 +331,17 @@ class Session:
     def remove(self, slug: str) -> Outcome:
         row = self.table.document(slug)
         self.store.remove_graph(self.iris.document_graph(slug))
+        self.copy().remove_graph(self.iris.document_graph(slug))
         self.table.remove(slug)
         self.changed = True
         return Outcome(row.file_name if row else slug, "removed", slug=slug, passages=0)
+
+    def copy(self) -> Store:
+        """The staged store's quads in memory: the base release's dump, then every change
+        made to the store. The dumps are written from it (kg.export.write_dumps)."""
+        if self._copy is None:
+            self._copy = read_dump(self.base.path)
+        return self._copy
 
     # ------------------------------------------------------------------ commit
     def commit(self, keep: int, finalize: Finalizer | None = None) -> Release:
@@ -366,7 +378,7 @@ class Session:
         self.close()
         if finalize is not None:  # the search indexes, refreshed by the layer that owns them
             finalize(self.stage.path, manifest, self.base.path, self.progress)
-        return self.stage.commit(manifest, keep=keep)
+        return self.stage.commit(manifest, keep=keep, copy=self.copy())
 
     def close(self) -> None:
         """Let go of the store (RocksDB must be closed before its directory is renamed)."""

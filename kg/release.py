@@ -127,10 +127,11 @@ class Stage:
     def passages_path(self) -> Path:
         return self.path / PASSAGES
 
-    def commit(self, manifest: Manifest, keep: int = 3) -> Release:
-        """Write the dumps and the manifest, publish the directory, switch `current` to it.
-        The store must be closed (no writer open) by now."""
-        manifest.checksums.update(write_dumps(self.path, manifest.base_iri))
+    def commit(self, manifest: Manifest, keep: int = 3, copy: Store | None = None) -> Release:
+        """Write the dumps (from ``copy``, an in-memory store with the same quads, when
+        given) and the manifest, publish the directory, switch `current` to it. The store
+        must be closed (no writer open) by now."""
+        manifest.checksums.update(write_dumps(self.path, manifest.base_iri, copy))
         _write_atomic(self.path / MANIFEST, manifest.to_json())
         final = self.releases.releases_dir / self.releases.free_id(manifest.release_id)
         if final.name != manifest.release_id:

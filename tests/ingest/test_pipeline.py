@@ -3,6 +3,7 @@ table, idempotence, replace-on-change, removal, alignment, bad input, crash safe
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import RdfFormat, Store
 
 from ingest.passages import read_passages
 from ingest.pipeline import Options, ingest, remove
@@ -48,6 +49,18 @@ def select(root: Path, query: str) -> list[dict[str, str]]:
     result = sparql.run(store, query, BASE).value
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+
+def assert_dumps_hold_the_store(root: Path) -> None:
+    """The release's dumps, written from ingest's in-memory copy, hold the store's quads."""
+    release = current(root)
+    store = Store.read_only(str(release.store_path))
+    stored = sorted(store.dump(format=RdfFormat.N_QUADS).splitlines())
+    dumps = release.path / "dumps"
+    assert sorted(gzip.decompress((dumps / "normgraph.nq.gz").read_bytes()).splitlines()) == stored
+    trig = Store()
+    trig.load(gzip.decompress((dumps / "normgraph.trig.gz").read_bytes()), RdfFormat.TRIG)
+    assert sorted(trig.dump(format=RdfFormat.N_QUADS).splitlines()) == stored
 
 
 def snapshot(root: Path):
@@ -174,6 +187,7 @@ def test_a_changed_file_replaces_its_graph_and_passages(settings, root, document
     assert not ask(root, "ASK { ?p ng:text ?t FILTER(CONTAINS(?t, 'Roma children')) }")
     assert ask(root, f"ASK {{ <{ID}document/note/p/1> ng:concernsGroup <{ID}group/migrants> }}")
     assert not ask(root, f"ASK {{ <{ID}document/note/p/2> ?p ?o }}")
+    assert_dumps_hold_the_store(root)
 
 
 def test_remove_takes_a_document_out(settings, root, folder):
@@ -183,6 +197,7 @@ def test_remove_takes_a_document_out(settings, root, folder):
     assert report.release.manifest.counts["documents"] == 4
     assert read_passages(report.release.passages_path, "page") == []
     assert not ask(root, f"ASK {{ GRAPH <{BASE}graph/document/page> {{ ?s ?p ?o }} }}")
+    assert_dumps_hold_the_store(root)
     with pytest.raises(NormgraphError, match="no document 'nothing'"):
         remove(settings, ["nothing"], silent())
 
