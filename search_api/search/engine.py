@@ -296,7 +296,7 @@ class Searcher:
             boost = weights.concept * self._specificity(concept)
             for row in rows[self._tagged(concept, rows)].tolist():
                 candidates[row].concept += boost
-                candidates[row].matched.append(concept)
+                candidates[row].matched += (concept,)
 
     def _tagged(self, concept: str, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` are tagged with the concept or one below it, or are one of them."""

@@ -4,7 +4,7 @@ reciprocal rank fusion, or a weighted sum of min-max normalised scores."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,7 +21,7 @@ class Scored:
     fused: float = 0.0
     concept: float = 0.0
     pinned: bool = False
-    matched: list[str] = field(default_factory=list)
+    matched: tuple[str, ...] = ()  # the query's concepts it is tagged with
 
     @property
     def score(self) -> float:
@@ -29,13 +29,13 @@ class Scored:
 
 
 def merge(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> dict[int, Scored]:
-    out: dict[int, Scored] = {}
-    for rank, (row, score) in enumerate(lexical, start=1):
-        out[row] = Scored(row, lexical=score, lexical_rank=rank)
+    # positional arguments, no list per candidate: keywords and a default factory made
+    # these 2,000 objects a search cost twice as much at 100k units
+    out = {row: Scored(row, score, 0.0, rank) for rank, (row, score) in enumerate(lexical, 1)}
     for rank, (row, score) in enumerate(dense, start=1):
-        found = out.get(row)  # no throwaway Scored per dense hit: 2,000 of them at 100k
+        found = out.get(row)  # no throwaway Scored per dense hit
         if found is None:
-            out[row] = Scored(row, dense=score, dense_rank=rank)
+            out[row] = Scored(row, 0.0, score, None, rank)
         else:
             found.dense, found.dense_rank = score, rank
     return out
