@@ -60,15 +60,27 @@ class Columns:
             return out
         wanted = np.zeros(len(self.values[facet]), dtype=bool)
         wanted[codes] = True
-        sub = self.matrix[facet][rows]
-        owner = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-        out[owner[wanted[sub.indices]]] = True
+        owner, found = self.tags_of(facet, rows)
+        out[owner[wanted[found]]] = True
         return out
+
+    def tags_of(self, facet: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The value codes ``rows`` have in ``facet``, each with its position in ``rows``:
+        the matrix's rows gathered with array operations (scipy's row indexing spends
+        more in its argument checks than in the copy, seven facets per search)."""
+        matrix = self.matrix[facet]
+        starts = matrix.indptr[rows]
+        lengths = matrix.indptr[rows + 1] - starts
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        # each tag's place in the matrix: its row's start plus its rank within the row
+        ends = np.cumsum(lengths)
+        within = np.arange(len(owner)) - np.repeat(ends - lengths, lengths)
+        return owner, matrix.indices[starts[owner] + within]
 
     def counts(self, facet: str, rows: np.ndarray) -> list[tuple[str, int]]:
         """Each value of ``facet`` with the number of ``rows`` that have it (none left out)."""
         if not len(rows):
             return []
-        found = np.bincount(self.matrix[facet][rows].indices, minlength=len(self.values[facet]))
+        found = np.bincount(self.tags_of(facet, rows)[1], minlength=len(self.values[facet]))
         values = self.values[facet]
         return [(values[code], int(found[code])) for code in np.flatnonzero(found)]

@@ -7,11 +7,12 @@ instrument that is all it names."""
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -118,6 +119,7 @@ class Searcher:
         self.columns = Columns(units)  # filters, facets and concept tags as arrays
         self.snippets = Snippets()
         self._specific: dict[str, float] = {}  # concept -> specificity, computed on first use
+        self._pool: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool)
 
     @classmethod
     def from_release(
@@ -174,13 +176,8 @@ class Searcher:
         misses = sum(fails.values(), np.zeros(len(rows), dtype=np.int8))  # filters failed
         passing = rows[misses == 0].tolist()
         start = (request.page - 1) * request.size
-        # the pages up to the one shown, in order (as a full sort would give them)
-        ranked = heapq.nsmallest(
-            start + request.size,
-            (candidates[row] for row in passing),
-            key=lambda c: (-c.score, self.units[c.row].iri),
-        )
-        page = ranked[start : start + request.size]
+        best = fuse.top([candidates[row] for row in passing], start + request.size, self._iri)
+        page = best[start:]
         return SearchResults(
             query=request.q,
             total=len(passing),
@@ -224,14 +221,17 @@ class Searcher:
         dense_hits: list[tuple[int, float]] = []
         concepts = [m.iri for m in mentions if m.kind in ("theme", "group")]
         english = self._english(request.q, mentions, lang) if weights.translate else request.q
+        neighbours = None
+        if request.mode in ("hybrid", "dense"):
+            # in a second thread while BM25 runs in this one: the model, FAISS and tantivy
+            # all leave the GIL, so the two retrievers take the two cores
+            neighbours = self._threads().submit(self._nearest, request.q, english, weights.original)
         if request.mode in ("hybrid", "lexical"):
             # English words for the English text; the query's own still match its titles
             words = request.q if lang == "en" else f"{request.q} {english}"
-            found = self.lexical.search(words, CANDIDATES, self._expansions(concepts))
-            lexical = [(h.row, h.score) for h in found]
-        if request.mode in ("hybrid", "dense"):
-            vector = self._vector(request.q, english, weights.original)
-            dense_hits = dense.nearest(self.index, vector, CANDIDATES, DENSE_FLOOR)
+            lexical = self.lexical.search(words, CANDIDATES, self._expansions(concepts))
+        if neighbours is not None:
+            dense_hits = neighbours.result()
         candidates = fuse.merge(lexical, dense_hits)
         if required_phrases(request.q) and request.mode != "dense":
             # a quoted phrase must appear: dense neighbours without it are dropped
@@ -252,6 +252,17 @@ class Searcher:
             if m.kind not in ("theme", "group")
         ]
         return translate.to_english(q, lang, named)
+
+    def _threads(self) -> ThreadPoolExecutor:
+        """This process's pool for the dense half of a search (a forked server worker makes
+        its own: threads do not survive a fork)."""
+        if self._pool is None or self._pool[0] != os.getpid():
+            self._pool = (os.getpid(), ThreadPoolExecutor(4, thread_name_prefix="dense"))
+        return self._pool[1]
+
+    def _nearest(self, q: str, english: str, original: float) -> list[tuple[int, float]]:
+        vector = self._vector(q, english, original)
+        return dense.nearest(self.index, vector, CANDIDATES, DENSE_FLOOR)
 
     def _vector(self, q: str, english: str, original: float) -> Any:
         """The query's embedding, blended with its English version's where that differs
@@ -285,7 +296,7 @@ class Searcher:
             boost = weights.concept * self._specificity(concept)
             for row in rows[self._tagged(concept, rows)].tolist():
                 candidates[row].concept += boost
-                candidates[row].matched.append(concept)
+                candidates[row].matched += (concept,)
 
     def _tagged(self, concept: str, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` are tagged with the concept or one below it, or are one of them."""
@@ -306,6 +317,9 @@ class Searcher:
         return self._specific[concept]
 
     # ------------------------------------------------------------ presenting a hit
+    def _iri(self, c: fuse.Scored) -> str:
+        return self.units[c.row].iri
+
     def _ref(self, iri: str, lang: str) -> dict[str, str]:
         return {"iri": iri, "label": self.labels.name(iri, lang)}
 

@@ -3,7 +3,10 @@ reciprocal rank fusion, or a weighted sum of min-max normalised scores."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
 
 RRF_K = 60
 
@@ -18,7 +21,7 @@ class Scored:
     fused: float = 0.0
     concept: float = 0.0
     pinned: bool = False
-    matched: list[str] = field(default_factory=list)
+    matched: tuple[str, ...] = ()  # the query's concepts it is tagged with
 
     @property
     def score(self) -> float:
@@ -26,13 +29,13 @@ class Scored:
 
 
 def merge(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> dict[int, Scored]:
-    out: dict[int, Scored] = {}
-    for rank, (row, score) in enumerate(lexical, start=1):
-        out[row] = Scored(row, lexical=score, lexical_rank=rank)
+    # positional arguments, no list per candidate: keywords and a default factory made
+    # these 2,000 objects a search cost twice as much at 100k units
+    out = {row: Scored(row, score, 0.0, rank) for rank, (row, score) in enumerate(lexical, 1)}
     for rank, (row, score) in enumerate(dense, start=1):
-        found = out.get(row)  # no throwaway Scored per dense hit: 2,000 of them at 100k
+        found = out.get(row)  # no throwaway Scored per dense hit
         if found is None:
-            out[row] = Scored(row, dense=score, dense_rank=rank)
+            out[row] = Scored(row, 0.0, score, None, rank)
         else:
             found.dense, found.dense_rank = score, rank
     return out
@@ -53,6 +56,17 @@ def weighted(candidates: dict[int, Scored], lexical_weight: float = 0.5) -> None
         lex = c.lexical / lex_max
         den = (c.dense - low) / spread if c.dense_rank is not None else 0.0
         c.fused = lexical_weight * lex + (1 - lexical_weight) * den
+
+
+def top(scored: list[Scored], n: int, name: Callable[[Scored], str]) -> list[Scored]:
+    """The ``n`` best, in the order a full sort gives (score, then ``name``: the IRI). The
+    scores are cut at the n-th best in an array and only what ties with or beats it is
+    sorted in Python: a sort key per candidate cost more than the search at 100k units."""
+    if len(scored) > n > 0:
+        scores = np.fromiter((c.score for c in scored), dtype=np.float64, count=len(scored))
+        cut = np.partition(scores, len(scores) - n)[len(scores) - n]  # the n-th best
+        scored = [scored[i] for i in np.flatnonzero(scores >= cut).tolist()]
+    return sorted(scored, key=lambda c: (-c.score, name(c)))[:n]
 
 
 METHODS = {"rrf": rrf, "weighted": weighted}

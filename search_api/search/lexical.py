@@ -6,7 +6,6 @@ concept expansions join as boosted phrases."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
@@ -16,12 +15,6 @@ from search_api.search.units import Unit
 _PHRASE = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 64
-
-
-@dataclass(frozen=True)
-class LexicalHit:
-    row: int
-    score: float
 
 
 def _schema() -> tantivy.Schema:
@@ -73,7 +66,8 @@ class LexicalIndex:
 
     def search(
         self, text: str, k: int, expansions: list[tuple[str, float]] = ()
-    ) -> list[LexicalHit]:
+    ) -> list[tuple[int, float]]:
+        """(row, BM25 score) of the ``k`` best units, best first."""
         q = query_string(text, expansions)
         if not q:
             return []
@@ -87,4 +81,5 @@ class LexicalIndex:
         # the row from its fast field (a column): fetching each stored document cost more
         # than the search itself at 100k units
         rows = searcher.fast_field_values("row", [addr for _, addr in hits])
-        return [LexicalHit(row, score) for (score, _), row in zip(hits, rows, strict=True)]
+        # plain pairs: an object per hit cost more than the fusion that reads them
+        return list(zip(rows, [score for score, _ in hits], strict=True))

@@ -59,12 +59,14 @@ class Snippets:
         return stem
 
     def _mark(self, text: str, terms: set[str]) -> str:
+        # a word (letters, digits, _) has nothing to escape: the text is escaped in runs
+        # between the marked words, not word by word
         out, at = [], 0
         for match in _WORD.finditer(text):
-            out.append(html.escape(text[at : match.start()]))
-            word = html.escape(match.group())
-            out.append(f"<b>{word}</b>" if self._word_stem(match.group()) in terms else word)
-            at = match.end()
+            if self._word_stem(match.group()) in terms:
+                out.append(html.escape(text[at : match.start()]))
+                out.append(f"<b>{match.group()}</b>")
+                at = match.end()
         out.append(html.escape(text[at:]))
         return "".join(out)
 
