@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from kg import errors
 from kg.sparql import QueryLost, QueryRefused, QueryTimeout
-from kg.sparql_lane import LaneFull
+from kg.sparql_lane import LaneClosed, LaneFull
 from kg.sparql_remote import EngineUnavailable, NotLoaded
 from search_api.negotiation import prefers_html
 from search_api.search.engine import SearchUnavailable
@@ -28,6 +28,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (QueryRefused, 403),
     (QueryTimeout, 503),
     (QueryLost, 503),
+    (LaneClosed, 503),
     (EngineUnavailable, 502),
     (NotLoaded, 503),
     (errors.BuildInProgress, 503),

@@ -20,7 +20,7 @@ from pyoxigraph import Store
 from kg.config import Settings
 from kg.iris import Iris
 from kg.release import Release, Releases
-from kg.sparql_lane import Lane
+from kg.sparql_lane import Lane, LaneKeeper
 from kg.sparql_pool import QueryPool
 from kg.store import open_read_only
 from search_api.cache import AnswerCache
@@ -77,7 +77,7 @@ class Runtime:
         self._lock = threading.Lock()
         self._lane = lane
         self._kept: dict[str, Live] = {}  # older releases opened by id (kept)
-        self._own_lane = lane is None  # a lane of its own when no server hands one in
+        self._own_keeper: LaneKeeper | None = None  # when no server hands a lane in
 
     def live(self) -> Live:
         """The current release, reopened if `current` moved since the last look."""
@@ -127,6 +127,7 @@ class Runtime:
         with self._lock:
             if self._lane is None:
                 directory = Path(tempfile.mkdtemp(prefix="normgraph-lane-"))
+                self._own_keeper = keeper_for(self.settings, directory)
                 self._lane = lane_for(self.settings, directory)
             return self._lane
 
@@ -148,19 +149,22 @@ class Runtime:
     def close(self) -> None:
         for pool in self._pools.values():
             pool.close()
-        if self._own_lane and self._lane is not None:
-            shutil.rmtree(self._lane.directory, ignore_errors=True)
+        if self._own_keeper is not None:
+            self._own_keeper.close()
+            shutil.rmtree(self._own_keeper.path.parent, ignore_errors=True)
 
 
-def lane_for(settings: Settings, directory: Path, local: int = 64) -> Lane:
-    """The SPARQL lane the settings describe, shared through ``directory``."""
-    return Lane(
-        directory,
-        slots=settings.query_workers,
-        per_client=settings.queries_per_client,
-        wait=settings.query_wait,
-        local=local,
-    )
+def lane_for(settings: Settings, directory: Path) -> Lane:
+    """The way into the SPARQL lane whose keeper listens in ``directory``."""
+    return Lane(directory, wait=settings.query_wait)
+
+
+def keeper_for(settings: Settings, directory: Path) -> LaneKeeper:
+    """The SPARQL lane the settings describe, kept by a thread of this process and
+    reached through ``directory`` (private to the server)."""
+    return LaneKeeper(
+        directory, slots=settings.query_workers, per_client=settings.queries_per_client
+    ).start()
 
 
 def give_back_memory() -> None:

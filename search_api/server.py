@@ -5,7 +5,10 @@ The serving model (README, "Production layout"): a few worker processes, each
 with a pool of threads, so that a request waiting on its SPARQL process does not
 hold a whole worker; the request head (and a body of announced length) is read by
 the worker's event loop, not by a thread, so a slow or half-open connection costs a
-socket and never a thread; one SPARQL lane for the whole server (kg.sparql_lane).
+socket and never a thread; one SPARQL lane for the whole server (kg.sparql_lane),
+kept by the master. A worker gives SPARQL requests all but KEEP_FOR_OTHERS of its
+threads at most; the others wait in its event loop, in order, for the lane's wait
+at most.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from gunicorn import http
 from gunicorn.app.base import BaseApplication
@@ -30,8 +35,9 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 from kg.config import Settings
 from kg.errors import NormgraphError
 from search_api.app import create_app
+from search_api.blueprints.sparql import ARRIVED, LANE_PATHS
 from search_api.front import Front, end_all
-from search_api.runtime import lane_for
+from search_api.runtime import keeper_for, lane_for
 from search_api.search.engine import SearchRequest
 
 HEAD_TIMEOUT = 15.0  # seconds a client may take to send a request head (and body)
@@ -40,6 +46,8 @@ KEEP_FOR_OTHERS = 4  # threads per worker that SPARQL requests may never take
 _END_OF_HEAD = b"\r\n\r\n"
 _LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
 _EXPECT = re.compile(rb"^expect:", re.I | re.M)
+_REQUEST_LINE = re.compile(rb"[A-Z]+ (?:https?://[^/ ]*)?([^? ]*)")
+_serving = threading.local()  # the connection a thread serves: its arrival time for the app
 
 
 class BufferingWorker(ThreadWorker):
@@ -50,6 +58,13 @@ class BufferingWorker(ThreadWorker):
     client that sends half a head holds the thread for as long as it likes."""
 
     max_body = 1 << 20  # set from the settings by serve()
+    lane_wait = 2.0  # NORMGRAPH_QUERY_WAIT, set by serve()
+
+    def init_process(self) -> None:
+        self.lane_threads = max(1, self.cfg.threads - KEEP_FOR_OTHERS)
+        self.in_lane = 0  # SPARQL requests a thread has taken up
+        self.lane_queue: deque[Any] = deque()  # SPARQL requests waiting for a thread
+        super().init_process()
 
     def accept(self, listener: Any) -> None:
         try:
@@ -122,6 +137,66 @@ class BufferingWorker(ThreadWorker):
         conn.data_ready = True
         self.enqueue_req(conn)
 
+    # SPARQL requests: at most lane_threads of them in threads; the rest wait here, in
+    # order, costing no thread, and go to one when a SPARQL request is done. One that
+    # waited the whole lane wait goes anyway, and the app refuses it at once (429).
+    def enqueue_req(self, conn: Any) -> None:
+        conn.arrived = time.monotonic()
+        if not _for_lane(conn):
+            super().enqueue_req(conn)
+            return
+        self.lane_queue.append(conn)
+        self._take_up()
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        if getattr(conn, "lane", False):
+            conn.lane = False
+            self.in_lane -= 1
+        super().finish_request(conn, fs)
+        self._take_up()
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        if self.lane_queue:  # wake when the oldest waiter's wait is up
+            due = self.lane_queue[0].arrived + self.lane_wait - time.monotonic()
+            timeout = max(0.0, min(timeout, due))
+        super().wait_for_and_dispatch_events(timeout)
+        self._take_up()
+
+    def _take_up(self) -> None:
+        now = time.monotonic()
+        while self.lane_queue and (
+            self.in_lane < self.lane_threads or now - self.lane_queue[0].arrived >= self.lane_wait
+        ):
+            conn = self.lane_queue.popleft()
+            conn.lane = True
+            self.in_lane += 1
+            super().enqueue_req(conn)
+
+    def handle(self, conn: Any) -> Any:
+        _serving.arrived = getattr(conn, "arrived", None)
+        return super().handle(conn)
+
+
+def _for_lane(conn: Any) -> bool:
+    """Is the connection's next request one for the SPARQL lane (by its path)?"""
+    if conn.parser is None:
+        return False
+    line = _REQUEST_LINE.match(conn.parser.unreader.buf.getvalue()[:4096])
+    path = unquote(line.group(1).decode("latin-1")) if line else ""  # as the app will route it
+    return LANE_PATHS.fullmatch(path) is not None
+
+
+def _stamped(app: Any) -> Any:
+    """The WSGI app, told when its request arrived (environ ARRIVED)."""
+
+    def call(environ: dict, start_response: Any) -> Any:
+        arrived = getattr(_serving, "arrived", None)
+        if arrived is not None:
+            environ[ARRIVED] = arrived
+        return app(environ, start_response)
+
+    return call
+
 
 def _warm(worker: Any) -> None:
     """Start each worker's query processes, open its release and load its model and the
@@ -149,10 +224,12 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # one lane for every worker, through the directory they share
-        local = max(1, self.cfg.threads - KEEP_FOR_OTHERS)
-        lane = lane_for(self.settings, self.lane_dir, local)
-        return create_app(self.settings, lane, proxied=self.proxied)
+        # one lane for every worker: the master keeps it, in the directory they share
+        app = create_app(
+            self.settings, lane_for(self.settings, self.lane_dir), proxied=self.proxied
+        )
+        app.wsgi_app = _stamped(app.wsgi_app)
+        return app
 
 
 def options(settings: Settings, host: str, port: int, workers: int, threads: int) -> dict:
@@ -184,12 +261,14 @@ def serve(
     if dev:
         create_app(settings).run(host=host, port=port, debug=False, use_reloader=False)
         return
-    BufferingWorker.max_body = settings.max_body
+    BufferingWorker.max_body, BufferingWorker.lane_wait = settings.max_body, settings.query_wait
     lane_dir, master = Path(tempfile.mkdtemp(prefix="normgraph-lane-")), os.getpid()
     run_dir = Path(tempfile.mkdtemp(prefix="normgraph-front-")) if front else None
     config = options(settings, host, port, workers, threads)
-    nginx, stopping = None, threading.Event()
+    nginx, stopping, keeper = None, threading.Event(), None
     try:
+        keeper = keeper_for(settings, lane_dir)
+        config["post_fork"] = lambda _arbiter, _worker: keeper.forget()
         if run_dir is not None:
             gate = Front(run_dir, host, port, settings, processes=workers)
             config["bind"] = f"unix:{gate.socket}"
@@ -198,6 +277,8 @@ def serve(
         Server(settings, config, lane_dir, proxied=front).run()
     finally:
         if os.getpid() == master:  # workers leave through here too, and must not remove it
+            if keeper is not None:
+                keeper.close()
             if nginx is not None:
                 stopping.set()
                 nginx.terminate()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ bp = Blueprint("sparql", __name__)
 # functions whose value changes from one evaluation to the next: such answers are not kept
 VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
+# requests at these paths may take a place in the SPARQL lane (the server's worker
+# keeps them from taking every thread: search_api.server)
+LANE_PATHS = re.compile(r"(?:/releases/[^/?#]+)?/sparql/?")
+ARRIVED = "normgraph.arrived"  # environ: time.monotonic() when the whole request had arrived
 MIN_TIMEOUT = 1.0  # seconds: a query process may need this long to start after a kill
 FORMAT_PARAMS = ("format", "output", "results")  # names SPARQLWrapper and others use
 QUERY_PARAMS = {"query", "default-graph-uri", "named-graph-uri", "timeout", *FORMAT_PARAMS}
@@ -182,8 +187,10 @@ def _query(op: Operation, live: Live) -> Response:
     engine = None if uses_functions(op.text, live.base) else engine
 
     def run() -> Answer:
-        # the wait for a place counts toward the limit and leaves the query MIN_TIMEOUT to run
-        with runtime().lane.place(_client(request), wait=limit - MIN_TIMEOUT) as waited:
+        # the wait for a place (and for a thread before it) counts toward the limit and
+        # leaves the query MIN_TIMEOUT to run
+        client, queued = _client(request), _queued(request)
+        with runtime().lane.place(client, limit - MIN_TIMEOUT, queued) as waited:
             try:
                 if engine:
                     return remote_answer(
@@ -201,8 +208,7 @@ def _query(op: Operation, live: Live) -> Response:
     volatile = VOLATILE.search(op.text)
     answer = None if volatile else live.answers.peek(key)
     if answer is None:
-        with runtime().lane.in_worker():  # waiting for an equal query's answer counts too
-            answer = run() if volatile else live.answers.get(key, run, lambda a: len(a.body))
+        answer = run() if volatile else live.answers.get(key, run, lambda a: len(a.body))
     fmt = next(f for f in of_kinds() if f.name == answer.format)
     response = Response(answer.body, content_type=fmt.media_type)
     response.headers["X-Normgraph-Release"] = live.release.id
@@ -251,6 +257,13 @@ def _client(req: Request) -> str:
     if scheme.lower() == "bearer" and token.strip():
         return "token:" + token.strip()
     return "addr:" + (req.remote_addr or "")
+
+
+def _queued(req: Request) -> float:
+    """Seconds the request waited in the server before a thread took it up (the
+    server's worker stamps when it arrived: search_api.server)."""
+    arrived = req.environ.get(ARRIVED)
+    return 0.0 if arrived is None else max(0.0, time.monotonic() - arrived)
 
 
 def _limit(op: Operation, ceiling: float) -> float:

@@ -5,9 +5,11 @@ the figures are bench/serving.py's."""
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -118,6 +120,39 @@ def test_pages_search_and_linked_data_never_wait_behind_sparql(server):
         cheap = {path: requests.get(server["base"] + path, timeout=30) for path in CHEAP}
         assert answers["running"](), "every cheap request was answered while the lane was full"
     assert {path: r.status_code for path, r in cheap.items()} == dict.fromkeys(CHEAP, 200)
+
+
+def test_sparql_requests_beyond_a_workers_sparql_threads_wait_instead_of_being_refused(server):
+    """28 connections, so that one worker holds at least 14 (more than the 12 of its 16
+    threads SPARQL may take), each asking at once a query of a client of its own: the
+    ones beyond a worker's share wait in its event loop for a thread, and are refused, if
+    at all, only once the lane's wait (1 s) is up, never at once."""
+    port = int(server["base"].rsplit(":", 1)[1].strip("/"))
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(28)]
+    for connection in connections:
+        connection.connect()
+    start, answers = threading.Barrier(len(connections)), []
+
+    def ask(number: int, connection: http.client.HTTPConnection) -> None:
+        query = urllib.parse.urlencode({"query": f"{PROBE} # {number}", "format": "json"})
+        start.wait()
+        sent = time.monotonic()
+        connection.request(
+            "GET", f"/sparql?{query}", headers={"Authorization": f"Bearer c{number}"}
+        )
+        response = connection.getresponse()
+        answers.append((response.status, response.read(), time.monotonic() - sent))
+
+    threads = [threading.Thread(target=ask, args=pair) for pair in enumerate(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for connection in connections:
+        connection.close()
+    assert len(answers) == len(connections)
+    for status, body, seconds in answers:
+        assert status == 200 or (status == 429 and seconds >= 0.9), (status, body, seconds)
 
 
 def _half_open(server, count: int) -> list[socket.socket]:
