@@ -55,6 +55,7 @@ ADOPTION_METHODS = {
     "without-vote": "AdoptedWithoutVote",
     "consensus": "AdoptedByConsensus",
     "recorded-vote": "AdoptedByRecordedVote",
+    "unanimous": "AdoptedUnanimously",
 }
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -370,6 +371,7 @@ ORGANIZATION_FIELDS: dict[str, Field] = {
     "founding_act": Field("ng:foundingAct", _text),
     "size": Field("ng:memberCount", _integer),
     "term_years": Field("ng:termOfOfficeYears", _integer),
+    "max_terms": Field("ng:maximumTerms", _integer),
     "mandate_period_years": Field("ng:mandatePeriodYears", _integer),
     "composition": Field("ng:composition", _langtext),
     "members_selected_by": Field("ng:membersSelectedBy", _ref("body"), many=True),

@@ -134,6 +134,8 @@ LIFE_CYCLE = {
 }
 # instrument id -> (adoption method, in favour, against, abstentions)
 ADOPTION = {
+    "icerd": ("AdoptedByRecordedVote", "106", "0", "1"),
+    "iccpr": ("AdoptedUnanimously", None, None, None),
     "undrip-2007": ("AdoptedByRecordedVote", "143", "4", "11"),
     "ga-res-60-251": ("AdoptedByRecordedVote", "170", "4", "3"),
     "unmd-1992": ("AdoptedWithoutVote", None, None, None),
@@ -147,7 +149,7 @@ ADOPTION = {
 }
 # GA resolutions whose adoption mode the record did not confirm (issue 12 acceptance gap):
 # a fact found later must be added to ADOPTION and its slug taken out of this set.
-ADOPTION_NOT_CONFIRMED = {"icerd", "iccpr", "ga-res-48-141", "ga-res-68-237"}
+ADOPTION_NOT_CONFIRMED = {"ga-res-48-141", "ga-res-68-237"}
 # general recommendation -> the number of the CERD session that adopted it
 SESSIONS = {"cerd-gr-32": "75", "cerd-gr-34": "79", "cerd-gr-35": "83", "cerd-gr-36": "102"}
 # body id -> (members, term in years, founding act by citation, established, reports to, advises)
@@ -167,7 +169,7 @@ BODIES = {
     "emler": ("3", None, None, "2021-07-13", set(), set()),
     "sr-racism": (
         "1",
-        None,
+        "3",
         "Commission on Human Rights resolution 1993/20",
         "1993-03-02",
         set(),
@@ -175,12 +177,19 @@ BODIES = {
     ),
     "sr-minority-issues": (
         "1",
-        None,
+        "3",
         "Commission on Human Rights resolution 2005/79",
         "2005-04-21",
         {"hrc", "ga"},
         set(),
     ),
+}
+# body id -> (term of office in years, most terms one person may serve)
+TERM_LIMITS = {
+    "sr-racism": ("3", "2"),
+    "sr-minority-issues": ("3", "2"),
+    "wgepad": ("3", "2"),
+    "high-commissioner": ("4", "2"),
 }
 # event id -> (kind, start, end)
 EVENTS = {
@@ -422,3 +431,36 @@ def test_new_adoption_facts_carry_the_sources_that_give_them(corpus):
     ):
         sources = corpus.values(f"SELECT ?s WHERE {{ inst:{slug} dcterms:source ?s }}")
         assert any(s.startswith(source) for s in sources), (slug, sources)
+
+
+@pytest.mark.parametrize("slug", sorted(TERM_LIMITS))
+def test_terms_of_office_and_how_many_one_person_may_serve(corpus, slug):
+    row = _one(
+        corpus,
+        "SELECT ?term ?most WHERE { ?b ng:termOfOfficeYears ?term ; ng:maximumTerms ?most "
+        f"FILTER(STRENDS(STR(?b), '/id/body/{slug}')) }}",
+    )
+    assert (row["term"], row["most"]) == TERM_LIMITS[slug]
+
+
+def test_adoption_facts_of_session_4_carry_their_sources(corpus):
+    for slug, source in (
+        ("icerd", "https://www.jta.org/archive/u-n-assembly-adopts-convention-on-human-rights"),
+        ("iccpr", "https://www.jta.org/1966/12/20/archive/israel-among-first-to-sign"),
+        ("ga-res-60-251", "http://www.un.org.ua/en/news/2006-03-16/"),
+    ):
+        sources = corpus.values(f"SELECT ?s WHERE {{ inst:{slug} dcterms:source ?s }}")
+        assert any(s.startswith(source) for s in sources), (slug, sources)
+
+
+def test_replaced_copies_are_no_longer_cited_where_a_primary_page_was_read(corpus):
+    cited = {
+        (corpus.local(r["x"]), r["s"])
+        for r in corpus.select("SELECT ?x ?s WHERE { ?x dcterms:source ?s }")
+    }
+    urgent_debate = {s for x, s in cited if x == "id/event/hrc-urgent-debate-june-2020"}
+    assert any(s.startswith("https://www.ohchr.org/en/statements/2020/06/") for s in urgent_debate)
+    for weak in ("udaipurkiran.com", "congressionaldigest.com"):
+        assert not [c for c in cited if weak in c[1]], weak
+    minority_sr = {s for x, s in cited if x == "id/body/sr-minority-issues"}
+    assert not [s for s in minority_sr if "un-icc.cloud" in s]

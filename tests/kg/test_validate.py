@@ -4,7 +4,7 @@ import pytest
 
 from kg.build import Inputs, check
 from kg.embedded import ontology_dir
-from kg.errors import ValidationFailed
+from kg.errors import CorpusError, ValidationFailed
 from kg.iris import Iris
 from kg.progress import silent
 
@@ -137,3 +137,24 @@ def test_recorded_vote_needs_its_counts(fixture_corpus):
     with pytest.raises(ValidationFailed) as caught:
         check(_inputs(fixture_corpus), IRIS, silent())
     assert "adopted by a recorded vote needs its vote counts" in str(caught.value)
+
+
+def test_unanimous_adoption_has_no_counts_and_a_body_serves_at_least_one_term(fixture_corpus):
+    """Session 4 terms: counts belong to a recorded vote, not to `unanimous`; the reader
+    refuses `max_terms: 0` with its file and line."""
+    bodies = fixture_corpus / "bodies.yaml"
+    original = bodies.read_text()
+    bodies.write_text(original + "    max_terms: 0\n")
+    with pytest.raises(CorpusError, match=r"bodies\.yaml:8: expected a whole number from 1"):
+        check(_inputs(fixture_corpus), IRIS, silent())
+    bodies.write_text(original + "    max_terms: 2\n")
+    path = fixture_corpus / "instruments/test-decl.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  binding: false", "  binding: false\n  adoption: unanimous\n  votes_in_favour: 10"
+        )
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        check(_inputs(fixture_corpus), IRIS, silent())
+    [violation] = caught.value.violations
+    assert "vote counts belong to an instrument adopted by a recorded vote" in str(violation)
