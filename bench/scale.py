@@ -165,7 +165,7 @@ _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def bench_store(triples: int, queries: int = 200) -> None:
-    from kg.store import describe
+    from kg.store import describe, union_query
 
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         path = Path(tmp) / "store"
@@ -181,8 +181,9 @@ def bench_store(triples: int, queries: int = 200) -> None:
         passages = held // 7
         size = _directory_mib(path)
         rng = random.Random(9)
+        query = union_query(store, BASE)
         picks = [f"{BASE}passage/{rng.randrange(passages)}" for _ in range(queries)]
-        one = _quantiles(lambda i: describe(store, picks[i], BASE), queries)
+        one = _quantiles(lambda i: describe(query, picks[i]), queries)
         count = (
             "SELECT ?c (COUNT(?p) AS ?n) WHERE { GRAPH ?g { ?p <"
             + f"{BASE}def/mentions> ?c }} }} GROUP BY ?c ORDER BY DESC(?n) LIMIT 10"
