@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 from kg.errors import NormgraphError
 from kg.progress import Progress
-from kg.release import MANIFEST, Manifest, Release, Releases
+from kg.release import MANIFEST, Finalizer, Manifest, Release, Releases
 
 FORMAT, VERSION = "normgraph-pack", 1
 CHECKSUM_MEMBER, INDEX_MEMBER, PREFIX = "normgraph-pack.sha256", "normgraph-pack.json", "release/"
@@ -221,9 +221,17 @@ def open_source(spec: str, timeout: float = 60) -> Source:
         raise PackError(f"cannot read {spec}: {error.strerror}") from None
 
 
-def pull(source: Source, releases: Releases, progress: Progress, keep: int = 3) -> Release:
+def pull(
+    source: Source,
+    releases: Releases,
+    progress: Progress,
+    keep: int = 3,
+    finalize: Finalizer | None = None,
+) -> Release:
     """Install the pack ``source`` reads into ``releases`` and make it current; see the
-    module's docstring for what is checked, and when."""
+    module's docstring for what is checked, and when. ``finalize`` (the build's
+    publishing to an external engine) runs on the verified release before `current`
+    moves, as it does for a build."""
     meter = Meter(progress, "read", source.size)
     with _open_tar(source, meter) as tar, releases.stage() as stage:
         try:
@@ -231,7 +239,7 @@ def pull(source: Source, releases: Releases, progress: Progress, keep: int = 3) 
             index = _read_index(source.name, tar, members)
             existing = releases.releases_dir / index.release_id
             if existing.exists():
-                return _reinstall(releases, existing, index, source.name, progress, keep)
+                return _reinstall(releases, existing, index, source.name, progress, keep, finalize)
             progress.say(
                 f"release {index.release_id}: {len(index.files)} files, {index.bytes:,} bytes"
             )
@@ -247,6 +255,8 @@ def pull(source: Source, releases: Releases, progress: Progress, keep: int = 3) 
                 f"{source.name}: its index names release {index.release_id} but its "
                 f"manifest.json names {manifest.release_id}"
             )
+        if finalize is not None:
+            finalize(stage.path, manifest, None, progress)
         release = stage.install(manifest, keep)
     progress.say(f"current -> {release.id}")
     return release
@@ -343,7 +353,13 @@ def _unpack(
 
 
 def _reinstall(
-    releases: Releases, existing: Path, index: PackIndex, name: str, progress: Progress, keep: int
+    releases: Releases,
+    existing: Path,
+    index: PackIndex,
+    name: str,
+    progress: Progress,
+    keep: int,
+    finalize: Finalizer | None,
 ) -> Release:
     """A release this root holds already: switch to it if it is the same, else refuse."""
     mine = index_release(existing)
@@ -356,4 +372,6 @@ def _reinstall(
             f"with different content ({', '.join(differs[:3])} differ); nothing was changed"
         )
     progress.say(f"release {index.release_id} is here already, with the same content")
+    if finalize is not None:  # the engine may have dropped it since
+        finalize(existing, _manifest(name, existing / MANIFEST), None, progress)
     return releases.switch_to(existing, keep)

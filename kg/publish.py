@@ -218,7 +218,8 @@ def publishing(settings: Settings, then: Finalizer | None = None) -> Finalizer |
         if then is not None:
             then(path, manifest, previous, progress)
         releases = Releases(settings.release_dir)
-        manifest.release_id = releases.free_id(manifest.release_id)
+        if path != releases.releases_dir / manifest.release_id:  # staged: the id commit gives
+            manifest.release_id = releases.free_id(manifest.release_id)
         publish(settings, path, manifest, [p.name for p in releases.all()], progress)
 
     return finalize

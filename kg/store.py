@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, Triple, Variable
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
 from kg.iris import Iris
 from kg.release import Release
-from kg.vocab import EXTERNAL
+from kg.vocab import EXTERNAL, prefixes
 
 # What `normgraph info` and the manifest count: name -> class (by prefix).
 CENSUS: dict[str, str] = {
@@ -28,6 +30,31 @@ CENSUS: dict[str, str] = {
     "documents": "ng:Document",
     "passages": "ng:Passage",
 }
+
+
+# A query a web page runs: its text (normgraph's prefixes need no declaring) and IRIs for
+# some of its variables, by name -> its rows or triples. The default graph is the union
+# of the release's graphs, on the embedded store (union_query) or an external engine.
+PageQuery = Callable[[str, dict[str, str] | None], Iterable]
+
+
+def with_iris(text: str, substitutions: dict[str, str] | None) -> str:
+    """A page query's text with IRIs written in for its variables: the same text for
+    the embedded store and an external engine (the protocol has no bindings)."""
+    for name, iri in (substitutions or {}).items():
+        text = re.sub(rf"[?$]{name}\b", str(NamedNode(iri)), text)  # NamedNode: a valid IRI
+    return text
+
+
+def union_query(store: Store, base_iri: str) -> PageQuery:
+    """The embedded store answering a page's queries."""
+    ns = prefixes(base_iri)
+
+    def run(text: str, substitutions: dict[str, str] | None = None) -> Iterable:
+        text = with_iris(text, substitutions)
+        return store.query(text, prefixes=ns, use_default_graph_as_union=True)
+
+    return run
 
 
 def create(path: Path) -> Store:
@@ -75,17 +102,10 @@ WHERE {
 """
 
 
-def describe(store: Store, iri: str, base_iri: str) -> list[Triple]:
+def describe(query: PageQuery, iri: str) -> list[Triple]:
     """A resource's own triples, the labels of what it links to, and its inbound links
     with their labels (and order and number, so provisions list in order)."""
-    prefixes = {"ng": f"{base_iri}def/", **EXTERNAL}
-    result = store.query(
-        _DESCRIBE,
-        prefixes=prefixes,
-        use_default_graph_as_union=True,
-        substitutions={Variable("r"): NamedNode(iri)},
-    )
-    return sorted(set(result), key=str)
+    return sorted(set(query(_DESCRIBE, {"r": iri})), key=str)
 
 
 def exists(store: Store, iri: str) -> bool:

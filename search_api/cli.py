@@ -307,11 +307,12 @@ def cmd_release_pull(args: argparse.Namespace) -> int:
     from kg.pack import open_source, pull
     from kg.release import Releases
 
-    releases = Releases(_settings(args).release_dir)
+    settings = _settings(args)
+    releases = Releases(settings.release_dir)
     progress = silent() if args.quiet else Progress("pull")
     source = open_source(args.source)
     try:
-        release = pull(source, releases, progress, keep=args.keep)
+        release = pull(source, releases, progress, args.keep, _finalizer(settings, None))
     finally:
         source.close()
     print(release.id)

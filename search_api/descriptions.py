@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 
 from kg.formats import FORMATS
 from kg.release import Manifest
-from kg.store import CENSUS
+from kg.store import CENSUS, PageQuery
 from kg.vocab import EXTERNAL, XSD_INTEGER, prefixes
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -164,12 +164,12 @@ _KINDS = {
 }
 
 
-def ontology_terms(store: Store, base_iri: str, lang: str = "en") -> list[Term]:
+def ontology_terms(query: PageQuery, base_iri: str, lang: str = "en") -> list[Term]:
     """Every class and property of the ontology with what its documentation shows."""
     ns = prefixes(base_iri)
     terms: dict[str, Term] = {}
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in store.query(_TERMS, prefixes=ns):
+    for row in query(_TERMS, None):
         iri = row["term"].value
         terms.setdefault(iri, Term(iri, iri[len(ns["ng"]) :], _KINDS[row["kind"].value]))
         values[iri][row["p"].value].append(row["o"])
@@ -183,7 +183,7 @@ def ontology_terms(store: Store, base_iri: str, lang: str = "en") -> list[Term]:
         )
         term.domain = sorted(o.value for o in v[EXTERNAL["rdfs"] + "domain"])
         term.range = sorted(o.value for o in v[EXTERNAL["rdfs"] + "range"])
-        term.examples = _examples(store, term)
+        term.examples = _examples(query, term)
     return sorted(terms.values(), key=lambda t: (t.kind != "class", t.name.lower()))
 
 
@@ -192,13 +192,10 @@ def _in_lang(literals: list, lang: str) -> str:
     return by_lang.get(lang) or by_lang.get("en") or next(iter(by_lang.values()), "")
 
 
-def _examples(store: Store, term: Term) -> list[str]:
-    query = (
-        "SELECT DISTINCT ?x ?t WHERE { ?x a ?t } ORDER BY ?x LIMIT 3"
+def _examples(query: PageQuery, term: Term) -> list[str]:
+    text = (
+        "SELECT DISTINCT ?x WHERE { ?x a ?t } ORDER BY ?x LIMIT 3"
         if term.kind == "class"
-        else "SELECT DISTINCT ?x ?t WHERE { ?x ?t ?o } ORDER BY ?x LIMIT 3"
+        else "SELECT DISTINCT ?x WHERE { ?x ?t ?o } ORDER BY ?x LIMIT 3"
     )
-    rows = store.query(
-        query, use_default_graph_as_union=True, substitutions={Variable("t"): NamedNode(term.iri)}
-    )
-    return [row["x"].value for row in rows]
+    return [row["x"].value for row in query(text, {"t": term.iri})]

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from kg.config import Settings
 from kg.iris import Iris
 from kg.release import Release, Releases
 from kg.sparql_lane import Lane, LaneKeeper
-from kg.sparql_pool import QueryPool
-from kg.store import open_read_only
+from kg.sparql_pool import KEPT_OPEN, QueryPool
+from kg.sparql_remote import Engine, uses_functions
+from kg.store import open_read_only, union_query, with_iris
 from search_api.cache import AnswerCache
 from search_api.descriptions import graph_sizes
 from search_api.reconcile.catalog import Catalog
@@ -32,23 +34,49 @@ from search_api.search.engine import Searcher
 from search_api.search.query_vectors import RememberingEncoder
 from search_api.search.suggest import Suggester
 
-KEPT_OPEN = 4  # older releases one worker keeps open at once for /releases/{id}/sparql
-
 
 class Live:
     """One release as a worker sees it: immutable once opened."""
 
     def __init__(
-        self, release: Release, encoder: Encoder | RememberingEncoder, cache_bytes: int = 0
+        self,
+        release: Release,
+        encoder: Encoder | RememberingEncoder,
+        cache_bytes: int = 0,
+        settings: Settings | None = None,
     ) -> None:
         self.release, self.encoder = release, encoder
         self.store: Store = open_read_only(release)
         self.iris = Iris(release.manifest.base_iri)
         self.answers = AnswerCache(cache_bytes)  # dies with this release's handle
+        self.engine_url = settings.sparql_url if settings else ""
+        self.limit = settings.query_timeout if settings else 30.0
 
     @property
     def base(self) -> str:
         return self.release.manifest.base_iri
+
+    def engine_for(self, text: str) -> str | None:
+        """The external engine that answers the query ``text`` on this release, or None
+        for the embedded store (no engine set, or the query calls ngf: functions). /sparql
+        and the pages' own queries both ask here."""
+        if self.engine_url and not uses_functions(text, self.base):
+            return self.engine_url
+        return None
+
+    def query(self, text: str, substitutions: dict[str, str] | None = None) -> Iterable:
+        """A page's own query (kg.store.PageQuery), where engine_for sends it: the union of
+        this release's graphs as the default graph on either."""
+        text = with_iris(text, substitutions)
+        url = self.engine_for(text)
+        if url is None:
+            return self._embedded(text)
+        engine = Engine(url, self.release.id, tuple(self.graph_sizes))
+        return engine.run(text, self.base, timeout=self.limit).value
+
+    @cached_property
+    def _embedded(self):
+        return union_query(self.store, self.base)
 
     @cached_property
     def graph_sizes(self) -> dict[str, int]:
@@ -91,7 +119,7 @@ class Runtime:
                 current = self.releases.current()
                 if self._live is not None:  # once the last request on it is done
                     weakref.finalize(self._live, give_back_memory)
-                self._live = Live(current, self.encoder, self.settings.answer_cache)
+                self._live = Live(current, self.encoder, self.settings.answer_cache, self.settings)
                 self._target = target
             live = self._live
         if has_request_context():
@@ -109,7 +137,8 @@ class Runtime:
         with self._lock:
             handle = self._kept.pop(release_id, None)
             if handle is None or handle.release.path != release.path:
-                handle = Live(release, self.encoder, self.settings.answer_cache // KEPT_OPEN)
+                cache = self.settings.answer_cache // KEPT_OPEN
+                handle = Live(release, self.encoder, cache, self.settings)
             self._kept[release_id] = handle  # the most recently used last
             while len(self._kept) > KEPT_OPEN:
                 self._kept.pop(next(iter(self._kept)))

@@ -71,9 +71,7 @@ def suggest() -> Response:
 def concepts() -> Response:
     check_known(request.args, {"lang"})
     live = runtime().live()
-    return jsonify(
-        schemes=[asdict(s) for s in schemes(live.store, live.iris, parameters.lang(request.args))]
-    )
+    return jsonify(schemes=[asdict(s) for s in schemes(live.query, parameters.lang(request.args))])
 
 
 def _page(live, iri: str) -> str | None:

@@ -32,7 +32,7 @@ def ontology() -> Response:
     if prefers_html(request) and "format" not in request.args:
 
         def page() -> str:
-            terms = ontology_terms(live.store, live.base, request.args.get("lang", "en"))
+            terms = ontology_terms(live.query, live.base, request.args.get("lang", "en"))
             version = live.release.manifest.ontology
             return render_template("ontology.html", terms=terms, iris=live.iris, version=version)
 

@@ -138,7 +138,7 @@ def data(path: str) -> Response:
     live, iri = _resolve(stem)
 
     def render() -> bytes | str:
-        triples = describe(live.store, iri, live.base)
+        triples = describe(live.query, iri)
         if fmt.ox == RdfFormat.JSON_LD:
             return _jsonld(triples, live.base)
         return serialize(triples, format=fmt.ox, prefixes=prefixes(live.base))

@@ -77,7 +77,7 @@ def search() -> Response:
     def render() -> str:
         # a language chosen with lang= is the question's; otherwise the engine detects it
         results = live.searcher.search(asked) if asked else None
-        browse = [] if results else schemes(live.store, live.iris, language.code)
+        browse = [] if results else schemes(live.query, language.code)
         view = search_page(results, query, live.iris, browse)
         if fmt == "json":
             return current_app.json.dumps(asdict(view))

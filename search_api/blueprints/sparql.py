@@ -18,7 +18,7 @@ from kg.formats import DATASET, GRAPH, RESULTS, Format, of_kinds
 from kg.publish import publishing_spec
 from kg.sparql import Answer, Dataset, QueryTimeout
 from kg.sparql_pool import QueryJob, UpdateJob
-from kg.sparql_remote import remote_answer, uses_functions
+from kg.sparql_remote import remote_answer
 from kg.sparql_text import query_form
 from search_api.blueprints.pages import sparql_editor
 from search_api.descriptions import service_description
@@ -182,9 +182,7 @@ def _query(op: Operation, live: Live) -> Response:
         functions=(sparql_functions.functions, *encoder_args(runtime().settings)),
     )
     limit = _limit(op, runtime().settings.query_timeout)
-    # an external engine answers what it can (not normgraph's own functions: ngf:)
-    engine = runtime().settings.sparql_url
-    engine = None if uses_functions(op.text, live.base) else engine
+    engine = live.engine_for(op.text)  # an external one answers all but ngf: functions
 
     def run() -> Answer:
         # the wait for a place (and for a thread before it) counts toward the limit and

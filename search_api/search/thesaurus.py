@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pyoxigraph import Store
-
-from kg.iris import Iris
-from kg.vocab import prefixes
+from kg.store import PageQuery
 
 _SCHEMES = """
 SELECT ?scheme ?top ?schemeLabel ?topLabel (COUNT(DISTINCT ?narrower) AS ?n) WHERE {
@@ -32,10 +29,10 @@ class Scheme:
     top_concepts: list[Concept] = field(default_factory=list)
 
 
-def schemes(store: Store, iris: Iris, lang: str = "en") -> list[Scheme]:
+def schemes(query: PageQuery, lang: str = "en") -> list[Scheme]:
     labels: dict[str, dict[str, str]] = {}
     tops: dict[str, dict[str, int]] = {}
-    for row in store.query(_SCHEMES, prefixes=prefixes(iris.base), use_default_graph_as_union=True):
+    for row in query(_SCHEMES, None):
         scheme = row["scheme"].value
         labels.setdefault(scheme, {})[row["schemeLabel"].language or ""] = row["schemeLabel"].value
         tops.setdefault(scheme, {})

@@ -234,3 +234,41 @@ def test_publishing_while_queries_run(name, web_root, engines, tmp_path):
     assert SWITCH_GRAPH not in before
     assert all(counts == before for counts in by_release[old])
     assert all(counts == {**before, SWITCH_GRAPH: 1} for counts in by_release[new])
+
+
+# ---------------------------------------------------------------- the web pages
+PAGES = [
+    ("/data/instrument/unmd-1992.ttl", "*/*"),
+    ("/data/instrument/unmd-1992.jsonld", "*/*"),
+    ("/data/theme/racial-profiling.nt", "*/*"),
+    ("/data/def/Instrument.ttl", "*/*"),
+    ("/ontology", "text/html"),
+    ("/ontology?lang=fr", "text/html"),
+    ("/api/concepts?lang=es", "*/*"),
+    ("/", "text/html"),
+    ("/doc/instrument/unmd-1992", "text/html"),
+]
+
+
+def test_pages_render_the_same_through_the_engine(web_root, engines, web_client, monkeypatch):
+    """The pages' own SPARQL (Linked Data descriptions, ontology documentation, concept
+    schemes) runs on the engine, and gives the embedded store's bytes under its ETag."""
+    from kg.sparql_remote import Engine
+    from search_api.app import create_app
+
+    asked = []
+    run = Engine.run
+    monkeypatch.setattr(Engine, "run", lambda self, *a, **k: asked.append(1) or run(self, *a, **k))
+    engine = engines.settings("oxigraph", web_root)
+    app = create_app(Settings.load(environ={}, release_dir=web_root, **engine))
+    try:
+        client = app.test_client()
+        for path, accept in PAGES:
+            here = web_client.get(path, headers={"Accept": accept})
+            there = client.get(path, headers={"Accept": accept})
+            assert (here.status_code, there.status_code) == (200, 200), path
+            assert there.headers.get("ETag") == here.headers.get("ETag"), path
+            assert there.get_data() == here.get_data(), path
+    finally:
+        app.extensions["normgraph"].close()
+    assert len(asked) >= 7  # each but the resource page asked the engine

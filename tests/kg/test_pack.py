@@ -36,8 +36,12 @@ def packed(release_root: Path) -> tuple[bytes, str]:
     return out.getvalue(), release.id
 
 
+def _source(data: bytes, name: str = "test.pack") -> Source:
+    return Source(name, io.BytesIO(data), len(data))
+
+
 def _pull(data: bytes, root: Path, name: str = "test.pack"):
-    return pull(Source(name, io.BytesIO(data), len(data)), Releases(root), silent())
+    return pull(_source(data, name), Releases(root), silent())
 
 
 def _state(root: Path) -> dict[str, str]:
@@ -222,3 +226,54 @@ def test_the_commands_round_trip_and_report_errors(packed, release_root, tmp_pat
     assert not (tmp_path / "other" / "current").exists()
     for verb in ("pack", "pull"):
         assert "usage: normgraph release " + verb in run_cli("release", verb, "--help").stdout
+
+
+def test_a_pull_publishes_to_the_external_engine_before_the_switch(
+    foreign, release_root, tmp_path, engines
+):
+    """A replica that uses an engine never serves a release its engine lacks: `release
+    pull` loads the release into the engine (the build's publishing) before `current`
+    moves, and answers from it at once."""
+    from kg.sparql_remote import Engine, loaded_releases
+    from kg.store import open_read_only
+
+    engine = engines.get("oxigraph")
+    assert FOREIGN not in loaded_releases(engine["sparql_url"])
+    # the shared release kept beside it: the engine keeps what other tests load there
+    replica = copy_release(release_root, tmp_path / "replica")
+    env = {"NORMGRAPH_SPARQL_URL": engine["sparql_url"]}
+    env["NORMGRAPH_SPARQL_LOAD"] = engine["sparql_load"]
+    pack = tmp_path / "foreign.pack"
+    pack.write_bytes(foreign)
+    done = run_cli("release", "pull", str(pack), "--release-dir", str(replica), env=env)
+    assert done.returncode == 0 and done.stdout.strip() == FOREIGN, done.stderr
+    assert FOREIGN in loaded_releases(engine["sparql_url"])
+    release = Releases(replica).current()
+    graphs = tuple(g.value for g in open_read_only(release).named_graphs())
+    on_engine = Engine(engine["sparql_url"], FOREIGN, graphs)
+    asked = on_engine.run("ASK { ?s a ng:Declaration }", release.manifest.base_iri)
+    assert asked.kind == "boolean" and bool(asked.value)
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["new release", "release held"])
+def test_a_pull_the_engine_refuses_leaves_the_root_as_it_was(
+    held, packed, foreign, release_root, tmp_path
+):
+    from kg.config import Settings
+    from kg.publish import publishing
+    from kg.sparql_remote import EngineUnavailable
+    from tests.sparql_engines import free_port
+
+    root = copy_release(release_root, tmp_path / "root")
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = Settings.load(environ={}, release_dir=root, sparql_url=f"{dead}/query",
+                             sparql_load=f"gsp:{dead}/store")  # fmt: skip
+    before = _state(root)
+    with pytest.raises(EngineUnavailable):
+        pull(
+            _source(packed[0] if held else foreign),
+            Releases(root),
+            silent(),
+            finalize=publishing(settings),
+        )
+    assert _state(root) == before
