@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
+import requests
 from flask import current_app, g, has_request_context
 from pyoxigraph import Store
 
@@ -68,15 +69,18 @@ class Live:
         """A page's own query (kg.store.PageQuery), where engine_for sends it: the union of
         this release's graphs as the default graph on either."""
         text = with_iris(text, substitutions)
-        url = self.engine_for(text)
-        if url is None:
+        if self.engine_for(text) is None:
             return self._embedded(text)
-        engine = Engine(url, self.release.id, tuple(self.graph_sizes))
-        return engine.run(text, self.base, timeout=self.limit).value
+        return self._engine.run(text, self.base, timeout=self.limit).value
 
     @cached_property
     def _embedded(self):
         return union_query(self.store, self.base)
+
+    @cached_property
+    def _engine(self) -> Engine:
+        # one session per release handle: a page's queries reuse its connections
+        return Engine(self.engine_url, self.release.id, tuple(self.graph_sizes), requests.Session())
 
     @cached_property
     def graph_sizes(self) -> dict[str, int]:
