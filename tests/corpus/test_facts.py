@@ -165,14 +165,14 @@ BODIES = {
         {"hrc"},
         set(),
     ),
-    "pfpad": ("10", None, None, "2021-08-02", set(), {"hrc"}),
-    "emler": ("3", None, None, "2021-07-13", set(), set()),
+    "pfpad": ("10", "3", None, "2021-08-02", set(), {"hrc"}),
+    "emler": ("3", None, None, "2021-07-13", {"hrc", "ga"}, set()),
     "sr-racism": (
         "1",
         "3",
         "Commission on Human Rights resolution 1993/20",
         "1993-03-02",
-        set(),
+        {"hrc", "ga"},
         set(),
     ),
     "sr-minority-issues": (
@@ -190,6 +190,7 @@ TERM_LIMITS = {
     "sr-minority-issues": ("3", "2"),
     "wgepad": ("3", "2"),
     "high-commissioner": ("4", "2"),
+    "pfpad": ("3", "2"),
 }
 # event id -> (kind, start, end)
 EVENTS = {
@@ -411,15 +412,6 @@ def test_general_recommendations_name_the_session_that_adopted_them(corpus, slug
     assert row["n"] == SESSIONS[slug]
 
 
-def test_minority_issues_mandate_is_renewed_for_three_years(corpus):
-    row = _one(
-        corpus,
-        "SELECT ?years WHERE { ?b ng:mandatePeriodYears ?years "
-        "FILTER(STRENDS(STR(?b), '/id/body/sr-minority-issues')) }",
-    )
-    assert row["years"] == "3"
-
-
 def test_new_adoption_facts_carry_the_sources_that_give_them(corpus):
     for slug, source in (
         (
@@ -464,3 +456,31 @@ def test_replaced_copies_are_no_longer_cited_where_a_primary_page_was_read(corpu
         assert not [c for c in cited if weak in c[1]], weak
     minority_sr = {s for x, s in cited if x == "id/body/sr-minority-issues"}
     assert not [s for s in minority_sr if "un-icc.cloud" in s]
+
+
+def test_both_special_rapporteurs_mandates_are_renewed_for_three_years(corpus):
+    periods = {
+        _slug(corpus, r["b"]): r["years"]
+        for r in corpus.select("SELECT ?b ?years WHERE { ?b ng:mandatePeriodYears ?years }")
+    }
+    assert periods == {"sr-minority-issues": "3", "sr-racism": "3"}
+
+
+def test_session_5_body_facts_carry_the_sources_that_give_them(corpus):
+    for slug, source in (
+        ("sr-racism", "https://www.right-docs.org/doc/a-hrc-res-25-32/"),
+        ("pfpad", "https://ojala.fiu.edu/news/2021/ojala-joins-other-civil-society"),
+        ("emler", "https://www.ohchr.org/en/calls-for-input/2022/call-inputs-preparation-report"),
+        ("wgepad", "https://undocs.org/A/HRC/54/71"),
+    ):
+        sources = corpus.values(
+            f"SELECT ?s WHERE {{ ?b dcterms:source ?s FILTER(STRENDS(STR(?b), '/id/body/{slug}')) }}"
+        )
+        assert any(s.startswith(source) for s in sources), (slug, sources)
+
+
+def test_wgepad_no_longer_cites_a_mirror_of_ohchr(corpus):
+    sources = corpus.values(
+        "SELECT ?s WHERE { ?b dcterms:source ?s FILTER(STRENDS(STR(?b), '/id/body/wgepad')) }"
+    )
+    assert sources and not [s for s in sources if "un-icc.cloud" in s]

@@ -130,6 +130,31 @@ def test_issue_12_examples_give_the_rows_the_record_gives(web_client):
     assert fcnm["years_to_entry_into_force"] == "4"
 
 
+def test_issue_12_acceptance_dates_and_adoption_mode(web_client):
+    """The acceptance query of issue 12: the four named instruments carry every date the
+    record gives, and every GA resolution its date and mode, bar the two not confirmed."""
+    rows = {
+        r["symbol"]: r
+        for r in _rows(web_client, "21-dates-and-adoption-of-treaties-and-ga-resolutions")
+    }
+    for symbol, dates in (
+        ("A/RES/2106(XX)", ("1965-12-21", "1966-03-07", "1969-01-04")),
+        ("A/RES/2200(XXI)", ("1966-12-16", "1966-12-19", "1976-03-23")),
+        ("ETS No. 157", ("1994-11-10", "1995-02-01", "1998-02-01")),
+    ):
+        row = rows[symbol]
+        assert (row["adopted"], row["opened_for_signature"], row["entry_into_force"]) == dates
+    undrip = rows["A/RES/61/295"]
+    assert (undrip["adopted"], undrip["how"], undrip["in_favour"]) == (
+        "2007-09-13",
+        "adopted by a recorded vote",
+        "143",
+    )
+    ga = {s: r for s, r in rows.items() if s.startswith("A/RES/")}
+    assert len(ga) == 9 and all(r.get("adopted") for r in ga.values())
+    assert {s for s, r in ga.items() if "how" not in r} == {"A/RES/48/141", "A/RES/68/237"}
+
+
 # ---------------------------------------------------------------- on the external engines
 @pytest.fixture(scope="module")
 def embedded_web(web_root):
