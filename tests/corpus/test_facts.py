@@ -466,6 +466,12 @@ def test_both_special_rapporteurs_mandates_are_renewed_for_three_years(corpus):
     assert periods == {"sr-minority-issues": "3", "sr-racism": "3"}
 
 
+def _body_sources(corpus, slug: str) -> list[str]:
+    return corpus.values(
+        f"SELECT ?s WHERE {{ ?b dcterms:source ?s FILTER(STRENDS(STR(?b), '/id/body/{slug}')) }}"
+    )
+
+
 def test_session_5_body_facts_carry_the_sources_that_give_them(corpus):
     for slug, source in (
         ("sr-racism", "https://www.right-docs.org/doc/a-hrc-res-25-32/"),
@@ -473,14 +479,17 @@ def test_session_5_body_facts_carry_the_sources_that_give_them(corpus):
         ("emler", "https://www.ohchr.org/en/calls-for-input/2022/call-inputs-preparation-report"),
         ("wgepad", "https://undocs.org/A/HRC/54/71"),
     ):
-        sources = corpus.values(
-            f"SELECT ?s WHERE {{ ?b dcterms:source ?s FILTER(STRENDS(STR(?b), '/id/body/{slug}')) }}"
-        )
+        sources = _body_sources(corpus, slug)
         assert any(s.startswith(source) for s in sources), (slug, sources)
 
 
 def test_wgepad_no_longer_cites_a_mirror_of_ohchr(corpus):
-    sources = corpus.values(
-        "SELECT ?s WHERE { ?b dcterms:source ?s FILTER(STRENDS(STR(?b), '/id/body/wgepad')) }"
-    )
+    sources = _body_sources(corpus, "wgepad")
     assert sources and not [s for s in sources if "un-icc.cloud" in s]
+
+
+def test_the_advisory_committee_advises_the_committee_of_ministers(corpus):
+    advised = corpus.values(
+        "SELECT ?o WHERE { ?b ng:advises ?o FILTER(STRENDS(STR(?b), '/id/body/acfc')) }"
+    )
+    assert [_slug(corpus, o) for o in advised] == ["coe-committee-of-ministers"]
