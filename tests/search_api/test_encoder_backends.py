@@ -61,6 +61,19 @@ def test_threads_encoding_at_once_each_get_their_own_vectors(encoder):
         np.testing.assert_allclose(theirs, mine, atol=1e-5)
 
 
+def test_batches_ordered_by_tokens_and_run_on_two_streams_keep_each_text_its_vector(encoder):
+    """Several batches go through the throughput streams, ordered by token count: each
+    vector must still land on its own text's row."""
+    words = "minority rights language education police census housing".split()
+    texts = [" ".join(words[: 1 + (i * 5) % 7] * (1 + i % 4)) for i in range(23)]
+    model = encoder.model
+    assert not model.threads and len(list(model._batches(texts, 4))) > 1  # the streamed path
+    together = encoder.encode(texts, batch_size=4)
+    alone = np.concatenate([encoder.encode([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    assert len({v.tobytes() for v in together.round(4)}) == len(set(texts))
+
+
 def test_the_export_is_cached_under_the_weights_checksum(encoder, models_dir):
     assert encoder.dimension == 384
     exported = sorted(models_dir.glob("*-openvino"))
