@@ -221,16 +221,23 @@ class OpenVinoModel:
             yield rows, {k: v for k, v in features.items() if k in self.inputs}
 
     def _run_streamed(self, batches: list, out: np.ndarray) -> None:
-        import openvino
-
+        """Each stream's request takes the next batch once its last one is collected."""
         with self._streams:
             compiled = self.streamed
-        queue = openvino.AsyncInferQueue(compiled)
+        count = compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")
+        requests = [compiled.create_infer_request() for _ in range(min(count, len(batches)))]
+        pending: list = [None] * len(requests)
+        for i, (rows, feed) in enumerate(batches):
+            slot = i % len(requests)
+            _collect(requests[slot], pending[slot], out)
+            requests[slot].start_async(feed)
+            pending[slot] = rows
+        for request, rows in zip(requests, pending, strict=True):
+            _collect(request, rows, out)
 
-        def done(request, rows) -> None:
-            out[rows] = request.get_output_tensor(0).data
 
-        queue.set_callback(done)
-        for rows, feed in batches:
-            queue.start_async(feed, rows)
-        queue.wait_all()
+def _collect(request, rows, out: np.ndarray) -> None:
+    # (an AsyncInferQueue with a Python callback made the interpreter abort at exit here)
+    if rows is not None:
+        request.wait()
+        out[rows] = request.get_output_tensor(0).data

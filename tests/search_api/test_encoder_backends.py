@@ -4,6 +4,9 @@ releases indexed with either give the same top 10 on the development queries."""
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -72,6 +75,22 @@ def test_batches_ordered_by_tokens_and_run_on_two_streams_keep_each_text_its_vec
     alone = np.concatenate([encoder.encode([t]) for t in texts])
     np.testing.assert_allclose(together, alone, atol=1e-5)
     assert len({v.tobytes() for v in together.round(4)}) == len(set(texts))
+
+
+def test_a_process_that_embedded_on_the_streams_exits_cleanly(encoder, models_dir):
+    """OpenVINO's AsyncInferQueue with a Python callback aborted the interpreter at exit
+    (a build would end with status 134): the streams' requests are collected by hand."""
+    assert encoder.dimension == 384  # the export is in models_dir: no torch in the child
+    script = (
+        "from pathlib import Path; from search_api.search.encoder import Encoder; "
+        f"e = Encoder(cache_dir=Path({str(models_dir)!r})); "
+        "print(e.encode(['a text'] * 10, batch_size=4).shape)"
+    )
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "(10, 384)"
 
 
 def test_the_export_is_cached_under_the_weights_checksum(encoder, models_dir):
