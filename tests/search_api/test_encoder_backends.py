@@ -4,6 +4,9 @@ releases indexed with either give the same top 10 on the development queries."""
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,6 +62,35 @@ def test_threads_encoding_at_once_each_get_their_own_vectors(encoder):
         together = list(pool.map(encoder.encode, batches))
     for mine, theirs in zip(alone, together, strict=True):
         np.testing.assert_allclose(theirs, mine, atol=1e-5)
+
+
+def test_batches_ordered_by_tokens_and_run_on_two_streams_keep_each_text_its_vector(encoder):
+    """Several batches go through the throughput streams, ordered by token count: each
+    vector must still land on its own text's row."""
+    words = "minority rights language education police census housing".split()
+    texts = [" ".join(words[: 1 + (i * 5) % 7] * (1 + i % 4)) for i in range(23)]
+    model = encoder.model
+    assert not model.threads and len(list(model._batches(texts, 4))) > 1  # the streamed path
+    together = encoder.encode(texts, batch_size=4)
+    alone = np.concatenate([encoder.encode([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    assert len({v.tobytes() for v in together.round(4)}) == len(set(texts))
+
+
+def test_a_process_that_embedded_on_the_streams_exits_cleanly(encoder, models_dir):
+    """OpenVINO's AsyncInferQueue with a Python callback aborted the interpreter at exit
+    (a build would end with status 134): the streams' requests are collected by hand."""
+    assert encoder.dimension == 384  # the export is in models_dir: no torch in the child
+    script = (
+        "from pathlib import Path; from search_api.search.encoder import Encoder; "
+        f"e = Encoder(cache_dir=Path({str(models_dir)!r})); "
+        "print(e.encode(['a text'] * 10, batch_size=4).shape)"
+    )
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "(10, 384)"
 
 
 def test_the_export_is_cached_under_the_weights_checksum(encoder, models_dir):
