@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -29,7 +30,9 @@ from ingest.tagging import Mention, Taggers
 from kg.errors import NormgraphError
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-_WINDOW = 6  # files handed to the worker ahead of the one being written: bounds memory
+# Files handed to the worker ahead of the one being written, and their bytes: enough for
+# the worker to go on through a batch write (seconds), few enough to bound memory.
+_WINDOW_FILES, _WINDOW_BYTES = 256, 64 << 20
 
 
 @dataclass
@@ -91,7 +94,16 @@ _taggers: Taggers | None = None
 
 def _start(store_path: str, base_iri: str) -> None:
     global _taggers
+    # the tagger's spaCy parts are rule-based and run without torch; thinc imports torch
+    # when it can (3 of spaCy's 5 s of imports) and goes without it when it cannot
+    sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+    import spacy  # noqa: F401  (the rest of the imports: before the first file)
+
     _taggers = Taggers(Store.read_only(store_path), base_iri)
+
+
+def _ready() -> None:
+    """Nothing: submitted first, so that the worker starts at once."""
 
 
 def _work(path: Path, data: bytes, language: str | None, instrument: str | None) -> object:
@@ -126,16 +138,27 @@ class Ahead:
             initargs=(str(store_path), base_iri),
         )
         self._queued: deque[tuple[Path, str, Future]] = deque()
+        self._sizes: dict[Future, int] = {}
         self.broken = False
+        self._pool.submit(_ready)
 
     def room(self) -> bool:
-        return not self.broken and len(self._queued) < _WINDOW
+        return (
+            not self.broken
+            and len(self._queued) < _WINDOW_FILES
+            and sum(self._sizes.values()) < _WINDOW_BYTES
+        )
 
     def submit(
         self, path: Path, sha256: str, data: bytes, language: str | None, instrument: str | None
     ) -> None:
         future = self._pool.submit(_work, path, data, language, instrument)
         self._queued.append((path, sha256, future))
+        self._sizes[future] = len(data)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future) -> None:
+        self._sizes.pop(future, None)  # its bytes are in the worker or gone
 
     def take(self, path: Path, sha256: str, wait: Callable) -> Analysed | None:
         """The analysis of ``path`` if it was submitted with these bytes; files submitted

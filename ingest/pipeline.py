@@ -191,7 +191,8 @@ class Session:
         analysed = self.ahead.take(path, sha256, lambda: self.timed("wait")) if self.ahead else None
         if analysed is None:
             analysed = analyse(path, data, options.language, self.instrument(options), self.taggers)
-        self.timings.update({k: self.timings[k] + v for k, v in analysed.timings.items()})
+        for phase, took in analysed.timings.items():  # the worker's, when it analysed the file
+            self.timings[phase] += took
         extracted, segments, language = analysed.extracted, analysed.segments, analysed.language
         head = extracted.head + "\n" + "\n".join(b.text for b in extracted.blocks[:40])
         slug = slug_for(path, head, language, options.slug)
@@ -474,12 +475,15 @@ def ingest(
     report = Report(outcomes=list(report_missing))
     releases = Releases(settings.release_dir)
     with releases.stage(from_current=True) as stage:
-        session = Session(stage, settings, progress, force=force)
-        if options.instrument:
-            session.structure(options.instrument)  # an unknown instrument stops the run here
+        worker = None
         if ahead if ahead is not None else len(files) >= _AHEAD_FROM:
-            session.ahead = Ahead(stage.base.store_path, session.iris.base)
+            # started first: it loads spaCy while this process opens the staged release
+            worker = Ahead(stage.base.store_path, stage.base.manifest.base_iri)
         try:
+            session = Session(stage, settings, progress, force=force)
+            session.ahead = worker
+            if options.instrument:
+                session.structure(options.instrument)  # an unknown instrument stops the run
             bar = progress.bar(len(files))
             waiting = list(files)
             for path in files:
@@ -489,8 +493,8 @@ def ingest(
                 bar.advance(path.name, outcome.passages)
             bar.close()
         finally:
-            if session.ahead is not None:
-                session.ahead.close()
+            if worker is not None:
+                worker.close()
         if session.changed:
             with progress.step("committing the new release") as step:
                 report.release = session.commit(keep, finalize)
