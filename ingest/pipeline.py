@@ -469,7 +469,9 @@ def ingest(
     ahead: bool | None = None,
 ) -> Report:
     """``ahead``: analyse the next files in a worker process while one is written (by
-    default from _AHEAD_FROM files on); the outcome is the same either way."""
+    default from _AHEAD_FROM files on); the outcome is the same either way. The worker is
+    spawned, so a script calling this guards its entry point (``if __name__ ==
+    "__main__"``) as multiprocessing asks, or passes ahead=False."""
     files, report_missing = discover(paths)
     options.check(len(files) + len(report_missing))
     report = Report(outcomes=list(report_missing))
