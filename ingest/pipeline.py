@@ -27,15 +27,15 @@ from pyoxigraph import NamedNode, Store
 
 from ingest import align as aligning
 from ingest import document as documents
+from ingest.analysis import LANGUAGE_CODE, Ahead, Analysed, Crashed, analyse
 from ingest.entailment import Entailment
 from ingest.errors import Rejected
-from ingest.extract import Extracted, claimed_format, extract_bytes, read_bytes
+from ingest.extract import claimed_format, read_bytes
 from ingest.identity import fingerprint, slug_for, symbol_in
-from ingest.language import guess
 from ingest.passages import DocumentRow, PassageRow, PassageTable
 from ingest.provenance import Source
 from ingest.report import Outcome, Report
-from ingest.segment import Segment, segment, title_of
+from ingest.segment import Segment, title_of
 from ingest.shapes import DocumentCheck
 from ingest.tagging import Taggers
 from kg import version
@@ -48,9 +48,10 @@ from kg.release import Finalizer, Manifest, Release, Releases, Stage, new_releas
 from kg.store import census
 from kg.vocab import expand
 
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_LANGUAGE = LANGUAGE_CODE
 _BULK = 20_000  # quads; from here on the store's bulk loader beats a transaction
 _BATCH_QUADS, _BATCH_FILES = 100_000, 500  # a batch of files is written when either is reached
+_AHEAD_FROM = 8  # files: fewer do not pay for starting the worker (spaCy loads in it)
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
@@ -141,6 +142,7 @@ class Session:
         self.pending: list[_Prepared] = []  # prepared files not yet written (see flush)
         self.pending_quads = 0
         self._copy: Store | None = None  # the staged quads in memory, for the dumps (copy)
+        self.ahead: Ahead | None = None  # a worker analysing the next files (read_ahead)
 
     @contextmanager
     def timed(self, phase: str) -> Iterator[None]:
@@ -159,7 +161,8 @@ class Session:
         except NormgraphError:
             raise  # the user's options, not this file: stop the run, nothing is committed
         except Exception as error:  # a bug on one odd file must not stop the batch
-            reason = f"could not be read ({type(error).__name__}: {error}); please report this"
+            kind = error.kind if isinstance(error, Crashed) else type(error).__name__
+            reason = f"could not be read ({kind}: {error}); please report this"
             return Outcome(str(path), "failed", reason=reason)
         if isinstance(prepared, DocumentRow):
             reason = f"unchanged since it was ingested as {prepared.slug}"
@@ -185,14 +188,13 @@ class Session:
         unchanged = self.table.by_fingerprint(key)
         if unchanged is not None and not self.force and unchanged.slug not in self.claimed:
             return unchanged
-        with self.timed("extract"):
-            extracted = extract_bytes(path, data)
-        with self.timed("segment"):
-            segments = segment(extracted.blocks)
-        if not segments:
-            raise Rejected(path, "it has headings but no paragraphs of text to ingest")
+        analysed = self.ahead.take(path, sha256, lambda: self.timed("wait")) if self.ahead else None
+        if analysed is None:
+            analysed = analyse(path, data, options.language, self.instrument(options), self.taggers)
+        for phase, took in analysed.timings.items():  # the worker's, when it analysed the file
+            self.timings[phase] += took
+        extracted, segments, language = analysed.extracted, analysed.segments, analysed.language
         head = extracted.head + "\n" + "\n".join(b.text for b in extracted.blocks[:40])
-        language = options.language or _language(extracted, segments)
         slug = slug_for(path, head, language, options.slug)
         if slug in self.claimed:
             raise Rejected(
@@ -216,8 +218,7 @@ class Session:
             symbol=symbol_in(head),
         )
         warnings, provision_of = self._align(doc, segments, options, path)
-        with self.timed("tag"):
-            self._passages(doc, segments, provision_of)
+        self._passages(doc, segments, analysed, provision_of)
         with self.timed("check"):  # the shapes' data rules; the rest hold by construction
             violations = self.shapes.check(doc)
         if violations:
@@ -269,11 +270,36 @@ class Session:
                         f"this file with --slug {other} to replace it",
                     )
 
+    def instrument(self, options: Options) -> str | None:
+        """The IRI a bare "article 4" cites: the instrument the files are aligned with."""
+        return self.structure(options.instrument).iri if options.instrument else None
+
+    def read_ahead(self, files: list[Path], options: Options) -> None:
+        """Hand the next files to the worker, up to its window; one that is refused or
+        unchanged is left for prepare() to report, as in a serial run."""
+        while self.ahead is not None and self.ahead.room() and files:
+            path = files.pop(0)
+            try:
+                claimed_format(path)
+                with self.timed("read"):
+                    data = read_bytes(path, self.max_bytes)
+            except Exception:  # prepare() reads it again and reports it in its turn
+                continue
+            sha256 = hashlib.sha256(data).hexdigest()
+            if not self.force and self.table.by_fingerprint(fingerprint(sha256, asdict(options))):
+                continue
+            self.ahead.submit(path, sha256, data, options.language, self.instrument(options))
+
     def _passages(
-        self, doc: documents.Document, segments: list[Segment], provision_of: dict[int, str]
+        self,
+        doc: documents.Document,
+        segments: list[Segment],
+        analysed: Analysed,
+        provision_of: dict[int, str],
     ) -> None:
-        tagger = self.taggers(doc.language)
-        mentions = tagger.tag_many([s.text for s in segments], doc.instrument)
+        if analysed.tag_error is not None:
+            raise analysed.tag_error
+        mentions = analysed.mentions
         for n, (seg, found) in enumerate(zip(segments, mentions, strict=True), start=1):
             doc.passages.append(
                 documents.Passage(
@@ -387,13 +413,6 @@ class Session:
         gc.collect()
 
 
-def _language(extracted: Extracted, segments: list[Segment]) -> str:
-    said = extracted.language
-    if said and _LANGUAGE.match(said):
-        return said
-    return guess("\n".join(s.text for s in segments[:200]))
-
-
 def _rows(doc: documents.Document, iris: Iris, key: str, graph_sha: str):
     tags = {
         p.n: [
@@ -447,21 +466,37 @@ def ingest(
     keep: int = 3,
     force: bool = False,
     finalize: Finalizer | None = None,
+    ahead: bool | None = None,
 ) -> Report:
+    """``ahead``: analyse the next files in a worker process while one is written (by
+    default from _AHEAD_FROM files on); the outcome is the same either way. The worker is
+    spawned, so a script calling this guards its entry point (``if __name__ ==
+    "__main__"``) as multiprocessing asks, or passes ahead=False."""
     files, report_missing = discover(paths)
     options.check(len(files) + len(report_missing))
     report = Report(outcomes=list(report_missing))
     releases = Releases(settings.release_dir)
     with releases.stage(from_current=True) as stage:
-        session = Session(stage, settings, progress, force=force)
-        if options.instrument:
-            session.structure(options.instrument)  # an unknown instrument stops the run here
-        bar = progress.bar(len(files))
-        for path in files:
-            outcome = session.ingest(path, options)
-            report.outcomes.append(outcome)
-            bar.advance(path.name, outcome.passages)
-        bar.close()
+        worker = None
+        if ahead if ahead is not None else len(files) >= _AHEAD_FROM:
+            # started first: it loads spaCy while this process opens the staged release
+            worker = Ahead(stage.base.store_path, stage.base.manifest.base_iri)
+        try:
+            session = Session(stage, settings, progress, force=force)
+            session.ahead = worker
+            if options.instrument:
+                session.structure(options.instrument)  # an unknown instrument stops the run
+            bar = progress.bar(len(files))
+            waiting = list(files)
+            for path in files:
+                session.read_ahead(waiting, options)
+                outcome = session.ingest(path, options)
+                report.outcomes.append(outcome)
+                bar.advance(path.name, outcome.passages)
+            bar.close()
+        finally:
+            if worker is not None:
+                worker.close()
         if session.changed:
             with progress.step("committing the new release") as step:
                 report.release = session.commit(keep, finalize)

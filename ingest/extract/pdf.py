@@ -11,13 +11,16 @@ items kept apart, and 4 to 7 times the speed (README, "Ingest after issue 15")."
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ingest.errors import Rejected
 from ingest.extract.model import Block, Extracted
@@ -107,15 +110,7 @@ def _page_lines(page) -> list[str]:
     """The page's lines in reading order, with '' for a paragraph gap."""
     textpage = page.get_textpage()
     try:
-        boxes = []
-        for i in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(i)
-            # PDFium marks a hyphen it takes to be a line-end one (U+0002 here, U+FFFE in
-            # get_text_range): the hyphen goes back, normalize.join_lines decides the rest
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            text = text.replace("\x02", "-").replace("\ufffe", "-")
-            if text.strip():
-                boxes.append((left, bottom, right, top, text))
+        boxes = _boxes(textpage)
     finally:
         textpage.close()
     width = page.get_width()
@@ -126,6 +121,27 @@ def _page_lines(page) -> list[str]:
             out.append("")
         out += _with_gaps(_lines(column))
     return [normalize(line) for line in out]
+
+
+def _boxes(textpage) -> list[tuple[float, float, float, float, str]]:
+    """PDFium's text boxes with their text: (left, bottom, right, top, text)."""
+    # One call per box into a buffer shared by the page (pypdfium2's get_text_bounded makes
+    # two, one for the length: each scans every character of the page). A box's text is at
+    # most the page's characters, each with a line break, and PDFium's closing NUL.
+    size = 3 * textpage.count_chars() + 3
+    buffer = (ctypes.c_ushort * size)()
+    boxes = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        got = pdfium_c.FPDFText_GetBoundedText(textpage, left, top, right, bottom, buffer, size)
+        text = ctypes.string_at(buffer, 2 * max(got, 0)).decode("utf-16-le", "ignore")
+        text = text.removesuffix("\x00")
+        # PDFium marks a hyphen it takes to be a line-end one (U+0002 here, U+FFFE in
+        # get_text_range): the hyphen goes back, normalize.join_lines decides the rest
+        text = text.replace("\x02", "-").replace("\ufffe", "-")
+        if text.strip():
+            boxes.append((left, bottom, right, top, text))
+    return boxes
 
 
 def _lines(boxes: list[tuple]) -> list[_Line]:
@@ -168,10 +184,7 @@ def _columns(boxes: list[tuple], width: float) -> list[list[tuple]]:
     full-width boxes below. Any other page is one column."""
     if len(boxes) < 8:
         return [boxes]
-    crossing, gutter = min(
-        (sum(1 for b in boxes if b[0] < x < b[2]), x)
-        for x in range(int(width * 0.35), int(width * 0.65), 2)
-    )
+    crossing, gutter = _gutter(boxes, width)
     left = [b for b in boxes if b[2] <= gutter]
     right = [b for b in boxes if b[0] >= gutter]
     if crossing > len(boxes) * 0.1 or not (_column(left) and _column(right)):
@@ -186,6 +199,18 @@ def _columns(boxes: list[tuple], width: float) -> list[list[tuple]]:
     left = [b for b in left if b[3] >= bottom - 1]
     right = [b for b in right if b[3] >= bottom - 1]
     return [part for part in (above, left, right, below) if part]
+
+
+def _gutter(boxes: list[tuple], width: float) -> tuple[int, int]:
+    """The x (every 2 units across the middle 30% of the page) that the fewest boxes
+    cross, the leftmost of equals, and how many cross it."""
+    xs = np.arange(int(width * 0.35), int(width * 0.65), 2)
+    if not len(xs):
+        return len(boxes), 0  # a page too narrow for columns
+    edges = np.array([(b[0], b[2]) for b in boxes])
+    crossing = ((edges[:, :1] < xs) & (edges[:, 1:] > xs)).sum(axis=0)
+    best = int(np.argmin(crossing))  # the first of the smallest: the leftmost x
+    return int(crossing[best]), int(xs[best])
 
 
 def _column(boxes: list[tuple]) -> bool:

@@ -3,10 +3,11 @@ page numbers and hyphenation gone from PDFs, text normalised without losing char
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from ingest.errors import Rejected
-from ingest.extract import read_file
+from ingest.extract import pdf, read_file
 from ingest.extract.sniff import sniff
 from ingest.normalize import join_lines, normalize
 from ingest.segment import segment
@@ -172,3 +173,33 @@ def test_pdf_two_columns_are_read_one_after_the_other_and_footnotes_after_them(d
         documents.folder / "two.pdf", "A/HRC/99/2", "Report on minority issues", paragraphs, notes
     )
     assert texts(path)[-9:] == [*paragraphs, " ".join(notes)]
+
+
+def test_pdf_boxes_and_gutter_are_pypdfium2s_and_the_plain_scan(documents):
+    # pdf._boxes reads each box's text in one call into a shared buffer and pdf._gutter
+    # counts crossings with numpy: both must give what get_text_bounded and a plain
+    # scan give (issue 15: same passages, less time)
+    paragraphs = [
+        f"{n}. Minorities in region {n} face barriers to educa-\ntion. " * 3 for n in range(1, 9)
+    ]
+    path = write_two_column_report(
+        documents.folder / "boxes.pdf", "A/HRC/99/3", "Report", paragraphs, ["1 See note."]
+    )
+    document = pdfium.PdfDocument(path.read_bytes())
+    page = document[0]
+    textpage = page.get_textpage()
+    expected = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        text = text.replace("\x02", "-").replace("\ufffe", "-")
+        if text.strip():
+            expected.append((left, bottom, right, top, text))
+    assert pdf._boxes(textpage) == expected and len(expected) > 8
+    width = page.get_width()
+    assert pdf._gutter(expected, width) == min(
+        (sum(1 for b in expected if b[0] < x < b[2]), x)
+        for x in range(int(width * 0.35), int(width * 0.65), 2)
+    )
+    textpage.close()
+    document.close()

@@ -3,6 +3,7 @@ table, idempotence, replace-on-change, removal, alignment, bad input, crash safe
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import hashlib
 import json
@@ -13,19 +14,23 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pyoxigraph import RdfFormat, Store
 
+from ingest import pipeline
 from ingest.passages import read_passages
 from ingest.pipeline import Options, ingest, remove
 from kg import sparql, version
 from kg.build import Inputs, build
+from kg.config import Settings
 from kg.embedded import corpus_dir, ontology_dir
 from kg.errors import NormgraphError
 from kg.progress import silent
 from kg.release import Releases
 
+from ..conftest import copy_release
 from .conftest import BASE, STATEMENT, STATEMENT_LINKS, declaration_text
 
 ID = BASE + "id/"
@@ -365,3 +370,30 @@ def test_symbol_in_the_running_head_of_a_long_pdf_names_the_document(settings, d
     path = documents.pdf("advance-version.pdf", paragraphs, header="A/HRC/55/12")
     [outcome] = run(settings, path).outcomes
     assert outcome.status == "added" and outcome.pages > 2 and outcome.slug == "a-hrc-55-12"
+
+
+def test_reading_ahead_in_a_worker_gives_what_a_serial_run_gives(
+    base_release, tmp_path, folder, documents, monkeypatch
+):
+    # issue 15: a worker process analyses the next files while one is written; the
+    # release must be the same bytes as a serial run's, refusals included, in file order
+    documents.text("statement.txt", STATEMENT)
+    documents.text("title.md", "# Only a title\n")
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    (folder / "twin").mkdir()
+    (folder / "twin" / "statement.txt").write_text(STATEMENT, encoding="utf-8")
+    now = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+    fixed = type("Fixed", (datetime.datetime,), {"now": classmethod(lambda cls, tz=None: now)})
+    monkeypatch.setattr(pipeline, "dt", SimpleNamespace(datetime=fixed, UTC=datetime.UTC))
+    seen = []
+    for ahead in (False, True):
+        root = copy_release(base_release, tmp_path / f"var-{ahead}")
+        settings = Settings.load(environ={}, release_dir=root)
+        report = ingest(settings, [folder], Options(), silent(), ahead=ahead)
+        release = current(root)
+        dumps = {p.name: p.read_bytes() for p in (release.path / "dumps").iterdir()}
+        outcomes = [(o.path, o.status, o.slug, o.passages, o.reason) for o in report.outcomes]
+        seen.append((outcomes, dumps, read_passages(release.passages_path)))
+    assert seen[0] == seen[1]
+    statuses = [status for _, status, *_ in seen[0][0]]
+    assert statuses.count("failed") == 3 and statuses.count("added") == 5
