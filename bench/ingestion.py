@@ -119,20 +119,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500, help="pages of the big PDF (500)")
     parser.add_argument("--files", type=int, default=1000, help="files in the folder (1000)")
+    parser.add_argument(
+        "--only", choices=("pdf",), help="measure the big PDF alone (no folder generated)"
+    )
     args = parser.parse_args()
     rng = random.Random(4)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         started = time.perf_counter()
         make_pdf(work / "big.pdf", args.pages, rng)
-        make_folder(work / "mixed", args.files, rng)
+        if args.only != "pdf":
+            make_folder(work / "mixed", args.files, rng)
         print(f"generated the documents in {time.perf_counter() - started:.1f} s")
         settings = Settings.load(environ={}, release_dir=work / "var")
         release = build(settings, Inputs(ontology_dir(), corpus_dir()), silent())
         tagger = Tagger.from_store(
             Store.read_only(str(release.store_path)), settings.base_iri, "en"
         )
-        mixed = sorted((work / "mixed").iterdir())
+        mixed = [] if args.only == "pdf" else sorted((work / "mixed").iterdir())
         report(
             f"extraction alone, one {args.pages}-page PDF (blocks)",
             *analyse([work / "big.pdf"], None),
@@ -143,10 +147,14 @@ def main() -> None:
             *analyse([work / "big.pdf"], tagger),
             1,
         )
-        report(
-            f"extract+segment+tag, {len(mixed)} mixed files", *analyse(mixed, tagger), len(mixed)
-        )
-        for label, paths in (("PDF", [work / "big.pdf"]), ("folder", [work / "mixed"])):
+        if mixed:
+            report(
+                f"extract+segment+tag, {len(mixed)} mixed files",
+                *analyse(mixed, tagger),
+                len(mixed),
+            )
+        inputs = [("PDF", [work / "big.pdf"])] + ([("folder", [work / "mixed"])] if mixed else [])
+        for label, paths in inputs:
             started, cpu = time.perf_counter(), cpu_seconds()
             result = ingest(settings, paths, Options(), silent())
             seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu

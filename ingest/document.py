@@ -50,9 +50,13 @@ class _Triples(list):
     def __init__(self, iris: Iris) -> None:
         super().__init__()
         self.iris = iris
+        self._predicates: dict[str, NamedNode] = {}  # a dozen CURIEs, expanded 10^5 times
 
     def add(self, s: NamedNode, p: str, o) -> None:
-        self.append(Triple(s, expand(p, self.iris.base), o))
+        predicate = self._predicates.get(p)
+        if predicate is None:
+            predicate = self._predicates[p] = expand(p, self.iris.base)
+        self.append(Triple(s, predicate, o))
 
 
 def triples(doc: Document, iris: Iris) -> list[Triple]:
