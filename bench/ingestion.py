@@ -1,6 +1,6 @@
 """Benchmark: ingest throughput on generated documents.
 
-    .venv/bin/python bench/ingestion.py [--pages 500] [--files 1000]
+    .venv/bin/python bench/ingestion.py [--pages 500] [--files 1000] [--only pdf]
 
 Generates a PDF of --pages pages and a folder of --files mixed documents (text, Markdown,
 HTML, DOCX, PDF), then measures (1) extraction + segmentation + tagging alone and (2) the
