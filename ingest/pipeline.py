@@ -48,7 +48,6 @@ from kg.release import Finalizer, Manifest, Release, Releases, Stage, new_releas
 from kg.store import census
 from kg.vocab import expand
 
-_LANGUAGE = LANGUAGE_CODE
 _BULK = 20_000  # quads; from here on the store's bulk loader beats a transaction
 _BATCH_QUADS, _BATCH_FILES = 100_000, 500  # a batch of files is written when either is reached
 _AHEAD_FROM = 8  # files: fewer do not pay for starting the worker (spaCy loads in it)
@@ -70,7 +69,7 @@ class Options:
             _checked(check_slug, self.instrument, "--instrument")
         if self.slug is not None:
             _checked(check_slug, self.slug, "--slug")
-        if self.language is not None and not _LANGUAGE.match(self.language):
+        if self.language is not None and not LANGUAGE_CODE.match(self.language):
             raise NormgraphError(
                 f"--lang {self.language!r}: give a language code such as en, fr, es"
             )
