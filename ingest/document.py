@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ingest import provenance
 from ingest.tagging import Mention
@@ -46,21 +46,25 @@ class Document:
     official: dict[str, str] = field(default_factory=dict)  # provision IRI -> wording
 
 
-class _Triples(list):
-    def __init__(self, iris: Iris) -> None:
+class _Quads(list):
+    """Built as quads of the document's graph: converting 10^5 triples to quads for the
+    store cost as much as building them."""
+
+    def __init__(self, iris: Iris, graph: NamedNode) -> None:
         super().__init__()
-        self.iris = iris
+        self.iris, self.graph = iris, graph
         self._predicates: dict[str, NamedNode] = {}  # a dozen CURIEs, expanded 10^5 times
 
     def add(self, s: NamedNode, p: str, o) -> None:
         predicate = self._predicates.get(p)
         if predicate is None:
             predicate = self._predicates[p] = expand(p, self.iris.base)
-        self.append(Triple(s, predicate, o))
+        self.append(Quad(s, predicate, o, self.graph))
 
 
-def triples(doc: Document, iris: Iris) -> list[Triple]:
-    out = _Triples(iris)
+def quads(doc: Document, iris: Iris) -> list[Quad]:
+    """The document's graph, each triple in its named graph (Iris.document_graph)."""
+    out = _Quads(iris, iris.document_graph(doc.slug))
     me = iris.document(doc.slug)
     out.add(me, "rdf:type", iris.term("Document"))
     out.add(me, "dcterms:title", Literal(doc.title, language=doc.language))
@@ -71,7 +75,7 @@ def triples(doc: Document, iris: Iris) -> list[Triple]:
         out.add(me, "dcterms:identifier", Literal(doc.symbol))
     if doc.instrument:
         out.add(me, "ng:wordingOf", NamedNode(doc.instrument))
-    out += provenance.triples(me, doc.slug, doc.source, iris)
+    out += (Quad(*t, out.graph) for t in provenance.triples(me, doc.slug, doc.source, iris))
     for passage in doc.passages:
         _passage(out, me, doc, passage)
     for provision, text in sorted(doc.official.items()):
@@ -80,7 +84,7 @@ def triples(doc: Document, iris: Iris) -> list[Triple]:
     return list(out)
 
 
-def _passage(out: _Triples, document: NamedNode, doc: Document, passage: Passage) -> None:
+def _passage(out: _Quads, document: NamedNode, doc: Document, passage: Passage) -> None:
     me = out.iris.passage(doc.slug, passage.n)
     out.add(me, "rdf:type", out.iris.term("Passage"))
     out.add(me, "dcterms:isPartOf", document)
@@ -101,7 +105,7 @@ def _passage(out: _Triples, document: NamedNode, doc: Document, passage: Passage
         out.add(record, "ng:mentionCount", Literal(str(mention.count), datatype=XSD_INTEGER))
 
 
-def _countries(out: _Triples, doc: Document) -> None:
+def _countries(out: _Quads, doc: Document) -> None:
     """Each document graph says what it needs of the countries it names (type, names, code),
     so removing one document leaves the others complete."""
     codes = {m.iri for p in doc.passages for m in p.mentions if m.kind == "country"}
@@ -109,13 +113,14 @@ def _countries(out: _Triples, doc: Document) -> None:
         countries.describe(out.add, out.iris, iri.rsplit("/", 1)[-1])
 
 
-def quads(triples_: list[Triple], graph: NamedNode) -> list[Quad]:
-    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples_]
-
-
-def checksum(triples_: list[Triple]) -> str:
-    """SHA-256 of the graph's sorted N-Triples: equal graphs, equal sums."""
-    lines = serialize(triples_, format=RdfFormat.N_TRIPLES).splitlines()
+def checksum(quads_: list[Quad]) -> str:
+    """SHA-256 of the graph's sorted N-Triples: equal graphs, equal sums. All quads are in
+    one graph, so each N-Quads line is its N-Triples line with the graph's IRI added."""
+    graph = quads_[0].graph_name if quads_ else None
+    nquads = serialize(quads_, format=RdfFormat.N_QUADS)
+    if graph is not None:  # literals escape line breaks: the suffix occurs only at line ends
+        nquads = nquads.replace(f" {graph} .\n".encode(), b" .\n")
+    lines = nquads.splitlines()
     digest = hashlib.sha256()
     for line in sorted(lines):
         digest.update(line + b"\n")

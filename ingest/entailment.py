@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pyoxigraph import NamedNode, Store, Triple
+from pyoxigraph import NamedNode, Quad, Store
 
 from kg import sparql
 from kg.iris import Iris
@@ -34,14 +34,15 @@ class Entailment:
                 found[sub.value].add(sup.value)
         return {sub: [NamedNode(s) for s in sorted(sups)] for sub, sups in found.items()}
 
-    def triples(self, asserted: list[Triple]) -> list[Triple]:
-        """What ``asserted`` entails through the ontology and does not already say."""
+    def quads(self, asserted: list[Quad]) -> list[Quad]:
+        """What ``asserted`` entails through the ontology and does not already say, each in
+        the graph of the quad it follows from."""
         have = set(asserted)
-        out: dict[Triple, None] = {}
-        for t in asserted:
-            for sup in self.properties.get(t.predicate.value, ()):
-                out.setdefault(Triple(t.subject, sup, t.object), None)
-            if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode):
-                for sup in self.classes.get(t.object.value, ()):
-                    out.setdefault(Triple(t.subject, RDF_TYPE, sup), None)
-        return [t for t in out if t not in have]
+        out: dict[Quad, None] = {}
+        for q in asserted:
+            for sup in self.properties.get(q.predicate.value, ()):
+                out.setdefault(Quad(q.subject, sup, q.object, q.graph_name), None)
+            if q.predicate == RDF_TYPE and isinstance(q.object, NamedNode):
+                for sup in self.classes.get(q.object.value, ()):
+                    out.setdefault(Quad(q.subject, RDF_TYPE, sup, q.graph_name), None)
+        return [q for q in out if q not in have]

@@ -94,7 +94,7 @@ class _Prepared:
     document: documents.Document
     row: DocumentRow
     passages: list[PassageRow]
-    triples: list
+    quads: list  # the document graph (documents.quads), entailments included
     warnings: list[str]
 
 
@@ -223,10 +223,10 @@ class Session:
         if violations:
             raise Rejected(path, f"the graph made from it breaks a SHACL shape: {violations[0]}")
         with self.timed("graph"):
-            triples = documents.triples(doc, self.iris)
-            triples += self.entailment.triples(triples)
-            row, passages = _rows(doc, self.iris, key, documents.checksum(triples))
-        return _Prepared(path, doc, row, passages, triples, warnings)
+            quads = documents.quads(doc, self.iris)
+            quads += self.entailment.quads(quads)
+            row, passages = _rows(doc, self.iris, key, documents.checksum(quads))
+        return _Prepared(path, doc, row, passages, quads, warnings)
 
     def _align(
         self, doc: documents.Document, segments: list[Segment], options: Options, path: Path
@@ -324,7 +324,7 @@ class Session:
             self.store.remove_graph(graph)
             self.copy().remove_graph(graph)
         self.pending.append(prepared)
-        self.pending_quads += len(prepared.triples)
+        self.pending_quads += len(prepared.quads)
         if self.pending_quads >= _BATCH_QUADS or len(self.pending) >= _BATCH_FILES:
             self.flush()
         self.claimed[slug] = str(prepared.path)
@@ -336,11 +336,7 @@ class Session:
         transaction for the batch; per file, their fixed costs were most of the writing."""
         if not self.pending:
             return
-        quads = [
-            q
-            for p in self.pending
-            for q in documents.quads(p.triples, self.iris.document_graph(p.document.slug))
-        ]
+        quads = [q for p in self.pending for q in p.quads]
         if len(quads) > _BULK:
             # the bulk loader: several times faster on big batches but with a fixed cost
             # per call that small ones would pay; atomicity comes from the staged release,

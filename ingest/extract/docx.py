@@ -64,8 +64,8 @@ class _Numbering:
             )
         return levels
 
-    def label(self, paragraph: Paragraph) -> str:
-        numpr = _numpr(paragraph)
+    def label(self, paragraph: Paragraph, style) -> str:
+        numpr = _numpr(paragraph, style)
         if numpr is None or numpr.numId is None:
             return ""
         num_id, level = str(numpr.numId.val), int(numpr.ilvl.val) if numpr.ilvl is not None else 0
@@ -85,15 +85,11 @@ class _Numbering:
         return text.strip() if levels[level][0] in _FORMATS else ""
 
 
-def _numpr(paragraph: Paragraph):
+def _numpr(paragraph: Paragraph, style):
     """The paragraph's list numbering, set on it or inherited from its style ("List Number")."""
     ppr = paragraph._p.pPr
     if ppr is not None and ppr.numPr is not None:
         return ppr.numPr
-    try:
-        style = paragraph.style
-    except (KeyError, AttributeError):
-        return None
     while style is not None:
         ppr = style.element.pPr
         if ppr is not None and ppr.numPr is not None:
@@ -113,11 +109,25 @@ def _body_items(document: DocxDocument) -> Iterator[Paragraph]:
                     yield from cell.paragraphs
 
 
-def _is_heading(paragraph: Paragraph) -> bool:
-    try:
-        name = (paragraph.style.name or "") if paragraph.style is not None else ""
-    except (KeyError, AttributeError):
-        return False
+class _Styles:
+    """Each paragraph's style, looked up once per style id: python-docx finds the default
+    style by scanning every style, for each paragraph that names none (most of them)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str | None, object] = {}
+
+    def of(self, paragraph: Paragraph):
+        style_id = paragraph._p.style
+        if style_id not in self._by_id:
+            try:
+                self._by_id[style_id] = paragraph.style
+            except (KeyError, AttributeError):
+                self._by_id[style_id] = None
+        return self._by_id[style_id]
+
+
+def _is_heading(style) -> bool:
+    name = (style.name or "") if style is not None else ""
     return name.startswith("Heading") or name == "Title"
 
 
@@ -128,14 +138,15 @@ def extract(data: bytes, path: Path) -> Extracted:
         raise Rejected(path, f"not a readable Word document ({error})") from None
     except Exception as error:  # lxml and python-docx raise many types on damaged files
         raise Rejected(path, f"not a readable Word document ({type(error).__name__})") from None
-    numbering = _Numbering(document)
+    numbering, styles = _Numbering(document), _Styles()
     blocks = []
     for paragraph in _body_items(document):
-        label = numbering.label(paragraph)
+        style = styles.of(paragraph)
+        label = numbering.label(paragraph, style)
         text = normalize(paragraph.text)
         if text:
             blocks.append(
-                Block(numbered(label, text) if label else text, heading=_is_heading(paragraph))
+                Block(numbered(label, text) if label else text, heading=_is_heading(style))
             )
     props = document.core_properties
     return Extracted(

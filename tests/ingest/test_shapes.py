@@ -45,7 +45,7 @@ def _doc() -> documents.Document:
 
 
 def _document(iris: Iris) -> list[Triple]:
-    return documents.triples(_doc(), iris)
+    return [q.triple for q in documents.quads(_doc(), iris)]
 
 
 def test_a_document_graph_is_checked_before_it_is_written(base_release):
@@ -107,7 +107,7 @@ def test_ingest_check_refuses_what_pyshacl_refuses(base_store, case):
 
 
 def _g(doc: documents.Document) -> list[Triple]:
-    return documents.triples(doc, Iris(BASE))
+    return [q.triple for q in documents.quads(doc, Iris(BASE))]
 
 
 def test_what_ingest_writes_conforms_to_the_shapes(settings, root, documents):
