@@ -79,6 +79,7 @@ class Tagger:
         self.nlp = pipeline(lex.language)
         self._lemmas = _lemma_table(self.nlp)
         self._folded = _FOLDED.get(lex.language, set())
+        self._norms: dict[int, int] = {}  # token text -> its NORM (both as string-store keys)
         self._targets: dict[str, dict[str, Target]] = {}
         self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._loose = PhraseMatcher(self.nlp.vocab, attr="NORM")
@@ -105,14 +106,33 @@ class Tagger:
             self._loose.add(key, [self._normed(doc)])
 
     def _normed(self, doc: Doc) -> Doc:
-        """Set each token's NORM to its folded lower-case lemma (what the loose matcher reads)."""
-        for token in doc:
-            lower = token.lower_
-            lemma = self._lemmas.get(lower) or token.lemma_.lower() or lower
-            if isinstance(lemma, list):  # some tables list several lemmas: take the first
-                lemma = lemma[0] if lemma else lower
-            token.norm_ = "of" if lemma in self._folded else lemma
+        """Set each token's NORM to its folded lower-case lemma (what the loose matcher reads),
+        computed once per distinct token text and set as an array: per Token object, this
+        loop cost as much as the rest of tagging."""
+        import numpy as np
+        from spacy.attrs import NORM, ORTH
+
+        norms = self._norms
+        orths = doc.to_array(ORTH).tolist()
+        for orth in [o for o in set(orths) if o not in norms]:  # (server threads add to it)
+            norms[orth] = self.nlp.vocab.strings.add(self._norm(self.nlp.vocab.strings[orth]))
+        doc.from_array([NORM], np.array([norms[o] for o in orths], dtype=np.uint64)[:, None])
         return doc
+
+    def _norm(self, text: str) -> str:
+        # what the lookup lemmatizer would set (the table's entry for the text, else the
+        # text), preceded by the entry for its lower-case form
+        lower = text.lower()
+        lemma = self._lemmas.get(lower) or self._lookup(text).lower() or lower
+        if isinstance(lemma, list):  # some tables list several lemmas: take the first
+            lemma = lemma[0] if lemma else lower
+        return "of" if lemma in self._folded else lemma
+
+    def _lookup(self, text: str) -> str:
+        if not self._lemmas:  # no lemmatizer for this language: no lemma
+            return ""
+        found = self._lemmas.get(text, text)
+        return found[0] if isinstance(found, list) else found
 
     # ------------------------------------------------------------------ tagging
     def tag(self, text: str, instrument: str | None = None) -> list[Mention]:
@@ -122,7 +142,8 @@ class Tagger:
     def tag_many(
         self, texts: Iterable[str], instrument: str | None = None
     ) -> Iterator[list[Mention]]:
-        for doc in self.nlp.pipe(texts, batch_size=256):
+        # the lemmatizer's only reader is _normed, which looks lemmas up itself
+        for doc in self.nlp.pipe(texts, batch_size=256, disable=["lemmatizer"]):
             yield self._mentions(self._normed(doc), instrument)
 
     def _spans(self, doc: Doc) -> list[tuple[int, int, set[str]]]:
