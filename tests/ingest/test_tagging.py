@@ -106,3 +106,29 @@ def test_shorter_forms_of_titles():
         "Decade for People of African Descent"
     }
     assert _variants("UN Minorities Declaration") == set(), "two words are too few to be safe"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_norms_are_the_lemmatizers_folded_lemmas(base_release, language):
+    """The tagger sets NORM from its own lookups, skipping spaCy's lemmatizer pipe: each
+    token's NORM must be what the pipe's lemma would give (lower-cased, "of" folded)."""
+    store = Store.read_only(str(Releases(base_release).current().store_path))
+    tagger = Tagger.from_store(store, BASE, language)
+    text = {
+        "en": "The States Parties undertook measures; LAW ENFORCEMENT Officers were trained "
+        "for the Decades of People of African Descent, children's rights and women.",
+        "fr": "Les États parties ont pris des mesures pour les personnes appartenant à des "
+        "minorités nationales ou ethniques, religieuses et linguistiques.",
+        "ar": "حقوق الأشخاص المنتمين إلى أقليات قومية أو إثنية وإلى أقليات دينية ولغوية",
+    }[language]
+    lemmatized = tagger.nlp(text)  # the whole pipe, lemmatizer included
+    folded = {"en": {"of", "for", "on"}, "fr": {"de", "du", "des", "pour", "sur"}}
+    expected = []
+    for token in lemmatized:
+        lemma = tagger._lemmas.get(token.lower_) or token.lemma_.lower() or token.lower_
+        lemma = lemma[0] if isinstance(lemma, list) else lemma
+        expected.append("of" if lemma in folded.get(language, ()) else lemma)
+    normed = tagger._normed(tagger.nlp(text, disable=["lemmatizer"]))
+    assert [t.norm_ for t in normed] == expected
+    if language != "ar":  # Arabic has no lookup table: its lemmas are the words themselves
+        assert any(t.lemma_.lower() != t.lower_ for t in lemmatized)
