@@ -75,7 +75,7 @@ def quads(doc: Document, iris: Iris) -> list[Quad]:
         out.add(me, "dcterms:identifier", Literal(doc.symbol))
     if doc.instrument:
         out.add(me, "ng:wordingOf", NamedNode(doc.instrument))
-    out += (Quad(*t, out.graph) for t in provenance.triples(me, doc.slug, doc.source, iris))
+    provenance.describe(out.add, iris, me, doc.slug, doc.source)
     for passage in doc.passages:
         _passage(out, me, doc, passage)
     for provision, text in sorted(doc.official.items()):

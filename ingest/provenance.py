@@ -7,9 +7,10 @@ file was fetched from, when given."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode
 
 from kg.iris import Iris
 from kg.vocab import expand
@@ -33,26 +34,27 @@ def file_iri(sha256: str) -> NamedNode:
     return NamedNode(f"ni:///sha-256;{digest}")
 
 
-def triples(document: NamedNode, slug: str, source: Source, iris: Iris) -> list[Triple]:
-    def t(s: NamedNode, p: str, o) -> Triple:
-        return Triple(s, expand(p, iris.base), o)
-
+def describe(
+    add: Callable[[NamedNode, str, object], None],
+    iris: Iris,
+    document: NamedNode,
+    slug: str,
+    source: Source,
+) -> None:
+    """Add the document's provenance through ``add(subject, CURIE, object)``."""
     file = file_iri(source.sha256)
     activity = iris.genid(f"document/{slug}/ingest", 1)
-    out = [
-        t(document, "prov:wasDerivedFrom", file),
-        t(document, "prov:generatedAtTime", Literal(source.ingested_at, datatype=XSD_DATETIME)),
-        t(document, "prov:wasGeneratedBy", activity),
-        t(file, "rdf:type", expand("prov:Entity", iris.base)),
-        t(file, "ng:sha256", Literal(source.sha256)),
-        t(file, "ng:fileName", Literal(source.file_name)),
-        t(file, "dcterms:format", Literal(source.media_type)),
-        t(activity, "rdf:type", expand("prov:Activity", iris.base)),
-        t(activity, "prov:used", file),
-        t(activity, "prov:endedAtTime", Literal(source.ingested_at, datatype=XSD_DATETIME)),
-        t(activity, "ng:softwareVersion", Literal(source.software_version)),
-        t(activity, "rdfs:label", Literal(f"ingest of {source.file_name}", language="en")),
-    ]
+    add(document, "prov:wasDerivedFrom", file)
+    add(document, "prov:generatedAtTime", Literal(source.ingested_at, datatype=XSD_DATETIME))
+    add(document, "prov:wasGeneratedBy", activity)
+    add(file, "rdf:type", expand("prov:Entity", iris.base))
+    add(file, "ng:sha256", Literal(source.sha256))
+    add(file, "ng:fileName", Literal(source.file_name))
+    add(file, "dcterms:format", Literal(source.media_type))
+    add(activity, "rdf:type", expand("prov:Activity", iris.base))
+    add(activity, "prov:used", file)
+    add(activity, "prov:endedAtTime", Literal(source.ingested_at, datatype=XSD_DATETIME))
+    add(activity, "ng:softwareVersion", Literal(source.software_version))
+    add(activity, "rdfs:label", Literal(f"ingest of {source.file_name}", language="en"))
     if source.source_url:
-        out.append(t(document, "dcterms:source", NamedNode(source.source_url)))
-    return out
+        add(document, "dcterms:source", NamedNode(source.source_url))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pyoxigraph import Store
 
 from ingest import citations, lexicon
@@ -109,7 +110,6 @@ class Tagger:
         """Set each token's NORM to its folded lower-case lemma (what the loose matcher reads),
         computed once per distinct token text and set as an array: per Token object, this
         loop cost as much as the rest of tagging."""
-        import numpy as np
         from spacy.attrs import NORM, ORTH
 
         norms = self._norms
